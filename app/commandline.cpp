@@ -1,0 +1,128 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+
+namespace {
+
+bool parseInteger(const QString &text, qint64 minimum, qint64 maximum, qint64 &value)
+{
+    bool ok = false;
+    value = text.toLongLong(&ok);
+    return ok && value >= minimum && value <= maximum;
+}
+
+} // namespace
+
+bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
+                      QString *errorMessage)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+            "main",
+            "OrderStream pushes order status updates to browsers over Server-Sent Events.\n"
+            "Without --headless it opens the operations console and runs the server in it."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+
+    const QCommandLineOption headless(
+            QStringLiteral("headless"),
+            QCoreApplication::translate("main", "Run the server without the console window."));
+    const QCommandLineOption bind(
+            QStringLiteral("bind"),
+            QCoreApplication::translate("main", "Listen on <address> (default 127.0.0.1; "
+                                                "0.0.0.0 or :: for every interface)."),
+            QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(
+            QStringLiteral("port"),
+            QCoreApplication::translate("main", "Listen on TCP <port> (default 8080; 0 picks "
+                                                "a free port)."),
+            QStringLiteral("port"), QStringLiteral("8080"));
+    const QCommandLineOption heartbeat(
+            QStringLiteral("heartbeat-interval"),
+            QCoreApplication::translate("main", "Send a heartbeat comment on every stream "
+                                                "each <seconds>, decimals allowed (default 15; "
+                                                "0 turns them off)."),
+            QStringLiteral("seconds"), QStringLiteral("15"));
+    const QCommandLineOption retry(
+            QStringLiteral("retry"),
+            QCoreApplication::translate("main", "Reconnection delay sent to browsers in the "
+                                                "retry: field, in <milliseconds> (default 3000)."),
+            QStringLiteral("milliseconds"), QStringLiteral("3000"));
+    const QCommandLineOption workers(
+            QStringLiteral("workers"),
+            QCoreApplication::translate("main", "Streaming worker threads (default 0: one per "
+                                                "CPU core)."),
+            QStringLiteral("count"), QStringLiteral("0"));
+    const QCommandLineOption backlog(
+            QStringLiteral("listen-backlog"),
+            QCoreApplication::translate("main", "Length of the queue of connections not yet "
+                                                "accepted (default 4096)."),
+            QStringLiteral("count"), QStringLiteral("4096"));
+    const QCommandLineOption maxUnsent(
+            QStringLiteral("max-unsent-bytes"),
+            QCoreApplication::translate("main", "Drop a stream whose unsent data would pass "
+                                                "<bytes> (default 1048576)."),
+            QStringLiteral("bytes"), QStringLiteral("1048576"));
+    parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent});
+
+    parser.process(arguments);
+
+    CommandLineOptions result;
+    result.headless = parser.isSet(headless);
+
+    const QString address = parser.value(bind);
+    if (!result.server.bindAddress.setAddress(address)) {
+        *errorMessage = QCoreApplication::translate("main", "invalid --bind address \"%1\"; "
+                                                            "expected an IPv4 or IPv6 address")
+                                .arg(address);
+        return false;
+    }
+
+    struct IntegerOption
+    {
+        const QCommandLineOption &option;
+        qint64 minimum;
+        qint64 maximum;
+        qint64 value = 0;
+    };
+    IntegerOption integers[] = {
+        {port, 0, 65535},
+        {retry, 0, 24 * 3600 * 1000},
+        {workers, 0, 256},
+        {backlog, 1, 65535},
+        {maxUnsent, 1024, qint64(1) << 40},
+    };
+    for (IntegerOption &integer : integers) {
+        const QString text = parser.value(integer.option);
+        if (!parseInteger(text, integer.minimum, integer.maximum, integer.value)) {
+            *errorMessage = QCoreApplication::translate("main", "invalid --%1 value \"%2\"; "
+                                                                "expected an integer from %3 to %4")
+                                    .arg(integer.option.names().constFirst(), text)
+                                    .arg(integer.minimum)
+                                    .arg(integer.maximum);
+            return false;
+        }
+    }
+
+    const QString heartbeatText = parser.value(heartbeat);
+    bool heartbeatOk = false;
+    const double heartbeatSeconds = heartbeatText.toDouble(&heartbeatOk);
+    if (!heartbeatOk || heartbeatSeconds < 0 || heartbeatSeconds > 24 * 3600) {
+        *errorMessage = QCoreApplication::translate("main", "invalid --heartbeat-interval value "
+                                                            "\"%1\"; expected seconds from 0 to 86400")
+                                .arg(heartbeatText);
+        return false;
+    }
+
+    result.server.port = quint16(integers[0].value);
+    result.server.heartbeatIntervalMs = int(heartbeatSeconds * 1000);
+    result.server.retryMs = int(integers[1].value);
+    result.server.streamWorkers = int(integers[2].value);
+    result.server.listenBacklog = int(integers[3].value);
+    result.server.maxUnsentBytes = integers[4].value;
+
+    options = result;
+    return true;
+}

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QString>
+#include <QStringList>
+
+// What the command line asks for.
+struct CommandLineOptions
+{
+    ServerConfig server;
+    bool headless = false;
+};
+
+// Parses arguments (including argv[0]). Returns false with errorMessage set
+// for an invalid value; prints --help or --version and exits by itself.
+bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
+                      QString *errorMessage);

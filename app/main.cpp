@@ -1,0 +1,74 @@
+#include "commandline.h"
+#include "logging.h"
+#include "mainwindow.h"
+#include "orderstreamservice.h"
+#include "shutdownsignals.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+// The application object must exist before the command line is parsed, and
+// its type depends on --headless: a server has no display to connect to.
+bool hasHeadlessFlag(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const bool headless = hasHeadlessFlag(argc, argv);
+    qSetMessagePattern(QStringLiteral(
+            "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
+            "%{if-warning}warning%{endif}%{if-critical}critical%{endif}%{if-fatal}fatal%{endif} "
+            "%{category}: %{message}"));
+
+    std::unique_ptr<QCoreApplication> app;
+    if (headless)
+        app = std::make_unique<QCoreApplication>(argc, argv);
+    else
+        app = std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("orderstream"));
+    QCoreApplication::setOrganizationName(QStringLiteral("OrderStream"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ORDERSTREAM_VERSION));
+
+    CommandLineOptions options;
+    QString error;
+    if (!parseCommandLine(QCoreApplication::arguments(), options, &error)) {
+        std::fprintf(stderr, "orderstream: %s\nTry 'orderstream --help' for the options.\n",
+                     qPrintable(error));
+        return 2;
+    }
+
+    OrderStreamService service(options.server);
+    if (!service.start(&error)) {
+        qCCritical(lcService, "%ls", qUtf16Printable(error));
+        return 1;
+    }
+
+    ShutdownSignals signalWatcher;
+    QObject::connect(&signalWatcher, &ShutdownSignals::shutdownRequested, app.get(),
+                     &QCoreApplication::quit);
+
+    std::unique_ptr<MainWindow> window;
+    if (!headless) {
+        window = std::make_unique<MainWindow>(&service);
+        window->show();
+    }
+
+    const int exitCode = app->exec();
+    window.reset();
+    service.stop();
+    return exitCode;
+}

@@ -1,0 +1,31 @@
+#include "orderevent.h"
+
+QJsonObject OrderEvent::toJson() const
+{
+    QJsonObject json;
+    json.insert(QLatin1String("id"), QString::number(id));
+    json.insert(QLatin1String("orderId"), orderId);
+    json.insert(QLatin1String("type"), type);
+    json.insert(QLatin1String("status"), status);
+    json.insert(QLatin1String("stage"), stage);
+    json.insert(QLatin1String("message"), message);
+    json.insert(QLatin1String("details"), details);
+    json.insert(QLatin1String("time"), time.toUTC().toString(Qt::ISODateWithMs));
+    json.insert(QLatin1String("source"), source);
+    return json;
+}
+
+bool isValidOrderId(QStringView id)
+{
+    if (id.isEmpty() || id.size() > 64)
+        return false;
+
+    for (const QChar c : id) {
+        const char16_t u = c.unicode();
+        const bool allowed = (u >= u'a' && u <= u'z') || (u >= u'A' && u <= u'Z')
+                || (u >= u'0' && u <= u'9') || u == u'-' || u == u'_';
+        if (!allowed)
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QMetaType>
+#include <QString>
+
+// One lifecycle change of an order, as published to its subscribers.
+struct OrderEvent
+{
+    quint64 id = 0;
+    QString orderId;
+    QString type;
+    QString status;
+    QString stage;
+    QString message;
+    QJsonObject details;
+    QDateTime time;
+    QString source;
+
+    // The JSON object carried on the frame's data line.
+    QJsonObject toJson() const;
+};
+
+Q_DECLARE_METATYPE(OrderEvent)
+
+namespace OrderEventType {
+inline constexpr char Update[] = "order.update";
+}
+
+// Where a publish came from; shown in the console and carried in the event.
+namespace OrderEventSource {
+inline constexpr char Api[] = "api";
+inline constexpr char Console[] = "console";
+}
+
+// Returns true when id is 1 to 64 characters of ASCII letters, digits, '-' and '_'.
+bool isValidOrderId(QStringView id);

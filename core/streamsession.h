@@ -1,0 +1,77 @@
+#pragma once
+
+#include "streamengine.h"
+
+#include <QByteArray>
+
+#include <asio/ip/tcp.hpp>
+
+#include <memory>
+#include <vector>
+
+class StreamWorker;
+
+// One SSE stream on a worker thread. The session owns its socket and the
+// frames not yet written to it; only its worker's thread touches it.
+//
+// Input from the client is read and discarded: after the request that opened
+// the stream, nothing the client sends is a request. A read of zero bytes, or
+// an error, means the client left.
+class StreamSession : public std::enable_shared_from_this<StreamSession>
+{
+public:
+    enum class State { Open, Closed };
+
+    enum class CloseReason {
+        ClientClosed,
+        WriteFailed,
+        SlowConsumer,
+        ServerStopping,
+    };
+
+    StreamSession(StreamWorker &worker, asio::ip::tcp::socket socket, const StreamInfo &info);
+    ~StreamSession();
+
+    StreamSession(const StreamSession &) = delete;
+    StreamSession &operator=(const StreamSession &) = delete;
+
+    void start(const QByteArray &preamble);
+
+    // Appends frame to the unsent queue and marks the session dirty. When the
+    // unsent bytes would pass the configured bound, the frame is not queued and
+    // the session is dropped at its next flush.
+    void enqueue(const QByteArray &frame);
+
+    // Writes as much of the unsent queue as the socket takes, in gather writes.
+    // Closes the session on a write error or a pending slow-consumer drop.
+    void flush();
+
+    void close(CloseReason reason);
+
+    State state() const { return m_state; }
+    const StreamInfo &info() const { return m_info; }
+    qint64 unsentBytes() const { return m_unsentBytes; }
+
+    // Position in the worker's subscriber vector of this order, kept by the worker.
+    size_t subscriberIndex = 0;
+    bool dirty = false;
+
+private:
+    void waitReadable();
+    void readAndDiscard();
+    void waitWritable();
+
+    StreamWorker &m_worker;
+    asio::ip::tcp::socket m_socket;
+    StreamInfo m_info;
+    State m_state = State::Open;
+
+    std::vector<QByteArray> m_unsent;
+    size_t m_unsentHead = 0;
+    size_t m_headOffset = 0;
+    qint64 m_unsentBytes = 0;
+    bool m_waitingWritable = false;
+    bool m_dropPending = false;
+};
+
+const char *closeReasonName(StreamSession::CloseReason reason);

@@ -1,0 +1,252 @@
+#include "streamworker.h"
+
+#include "logging.h"
+#include "sseframe.h"
+#include "streamsession.h"
+
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+UniqueFd::~UniqueFd()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+StreamWorker::StreamWorker(int index, const StreamEngineConfig &config,
+                           StreamEngineCounters &counters)
+    : m_index(index)
+    , m_config(config)
+    , m_counters(counters)
+    , m_work(asio::make_work_guard(m_io))
+    , m_heartbeatTimer(m_io)
+{
+}
+
+StreamWorker::~StreamWorker()
+{
+    stop();
+}
+
+void StreamWorker::start()
+{
+    scheduleHeartbeat();
+    m_thread = std::thread([this] {
+        pthread_setname_np(pthread_self(), "os-stream");
+        m_io.run();
+    });
+}
+
+void StreamWorker::stop()
+{
+    if (m_stopping.exchange(true))
+        return;
+
+    // Adopt tasks posted before this one still run first; those posted later
+    // see m_stopping and close their descriptor.
+    asio::post(m_io, [this] {
+        closeAll();
+        m_heartbeatTimer.cancel();
+        m_work.reset();
+    });
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void StreamWorker::adopt(std::shared_ptr<UniqueFd> fd, const StreamInfo &info,
+                         const QByteArray &preamble)
+{
+    if (m_stopping.load())
+        return;
+
+    asio::post(m_io, [this, fd, info, preamble] {
+        if (m_stopping.load())
+            return;
+
+        const int descriptor = fd->release();
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (::getsockname(descriptor, reinterpret_cast<sockaddr *>(&address), &length) != 0
+            || (address.ss_family != AF_INET && address.ss_family != AF_INET6)) {
+            qCWarning(lcStream, "cannot adopt stream of order %ls: not a TCP socket",
+                      qUtf16Printable(info.orderId));
+            ::close(descriptor);
+            return;
+        }
+
+        const auto protocol = address.ss_family == AF_INET6 ? asio::ip::tcp::v6()
+                                                            : asio::ip::tcp::v4();
+        asio::error_code error;
+        asio::ip::tcp::socket socket(m_io);
+        socket.assign(protocol, descriptor, error);
+        if (error) {
+            qCWarning(lcStream, "cannot adopt stream of order %ls: %s",
+                      qUtf16Printable(info.orderId), error.message().c_str());
+            ::close(descriptor);
+            return;
+        }
+        socket.set_option(asio::ip::tcp::no_delay(true), error);
+        socket.non_blocking(true, error);
+
+        addSession(std::move(socket), info, preamble);
+    });
+}
+
+void StreamWorker::addSession(asio::ip::tcp::socket socket, const StreamInfo &info,
+                              const QByteArray &preamble)
+{
+    auto session = std::make_shared<StreamSession>(*this, std::move(socket), info);
+    StreamSession *raw = session.get();
+    m_sessions.emplace(raw, session);
+
+    std::vector<StreamSession *> &subscribers = m_subscribers[info.orderId];
+    raw->subscriberIndex = subscribers.size();
+    subscribers.push_back(raw);
+
+    {
+        std::lock_guard lock(m_countsMutex);
+        ++m_subscriberCounts[info.orderId];
+    }
+    m_connectionCount.fetch_add(1, std::memory_order_relaxed);
+    m_counters.streamsOpened.fetch_add(1, std::memory_order_relaxed);
+
+    qCDebug(lcStream, "worker %d adopted stream of order %ls from %ls:%u", m_index,
+            qUtf16Printable(info.orderId), qUtf16Printable(info.remoteAddress), info.remotePort);
+
+    raw->start(preamble);
+    flushDirty();
+}
+
+void StreamWorker::removeSession(StreamSession *session)
+{
+    const QString &orderId = session->info().orderId;
+    auto subscribers = m_subscribers.find(orderId);
+    if (subscribers != m_subscribers.end()) {
+        std::vector<StreamSession *> &list = subscribers.value();
+        const size_t index = session->subscriberIndex;
+        Q_ASSERT(index < list.size() && list[index] == session);
+        list[index] = list.back();
+        list[index]->subscriberIndex = index;
+        list.pop_back();
+        if (list.empty())
+            m_subscribers.erase(subscribers);
+    }
+
+    {
+        std::lock_guard lock(m_countsMutex);
+        auto count = m_subscriberCounts.find(orderId);
+        if (count != m_subscriberCounts.end() && --count.value() <= 0)
+            m_subscriberCounts.erase(count);
+    }
+    m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
+
+    // The session may be destroyed here, or later when its pending handlers
+    // release their references.
+    m_sessions.erase(session);
+}
+
+void StreamWorker::markDirty(StreamSession *session)
+{
+    if (session->dirty)
+        return;
+    session->dirty = true;
+    m_dirty.push_back(session->shared_from_this());
+}
+
+bool StreamWorker::inboxHasRoomLocked() const
+{
+    return m_inbox.size() < size_t(m_config.inboxCapacity);
+}
+
+void StreamWorker::queueLocked(const QString &orderId, const QByteArray &frame)
+{
+    m_inbox.push_back(InboxItem{orderId, frame});
+    if (m_drainPosted)
+        return;
+    m_drainPosted = true;
+    asio::post(m_io, [this] { drainInbox(); });
+}
+
+void StreamWorker::drainInbox()
+{
+    std::vector<InboxItem> items;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        items.swap(m_inbox);
+        m_drainPosted = false;
+    }
+
+    // Queue every pending frame first, then flush each touched session once:
+    // a subscriber receives all frames of this pass in one gather write.
+    quint64 delivered = 0;
+    for (const InboxItem &item : items) {
+        const auto subscribers = m_subscribers.constFind(item.orderId);
+        if (subscribers == m_subscribers.cend())
+            continue;
+        for (StreamSession *session : subscribers.value())
+            session->enqueue(item.frame);
+        delivered += subscribers.value().size();
+    }
+    m_counters.framesDelivered.fetch_add(delivered, std::memory_order_relaxed);
+
+    flushDirty();
+}
+
+void StreamWorker::flushDirty()
+{
+    // Flushing may close sessions, which edits m_subscribers and m_sessions;
+    // the dirty list holds its own references, so iteration stays valid.
+    std::vector<std::shared_ptr<StreamSession>> dirty;
+    dirty.swap(m_dirty);
+    for (const std::shared_ptr<StreamSession> &session : dirty) {
+        session->dirty = false;
+        session->flush();
+    }
+}
+
+void StreamWorker::scheduleHeartbeat()
+{
+    if (m_config.heartbeatIntervalMs <= 0)
+        return;
+
+    m_heartbeatTimer.expires_after(std::chrono::milliseconds(m_config.heartbeatIntervalMs));
+    m_heartbeatTimer.async_wait([this](const asio::error_code &error) {
+        if (error || m_stopping.load())
+            return;
+        sendHeartbeats();
+        scheduleHeartbeat();
+    });
+}
+
+void StreamWorker::sendHeartbeats()
+{
+    const QByteArray &frame = SseFrame::heartbeat();
+    for (const auto &entry : m_sessions)
+        entry.first->enqueue(frame);
+    m_counters.heartbeatsSent.fetch_add(m_sessions.size(), std::memory_order_relaxed);
+    flushDirty();
+}
+
+void StreamWorker::closeAll()
+{
+    // Send what is queued, then close with a FIN so that browsers reconnect.
+    flushDirty();
+    std::vector<std::shared_ptr<StreamSession>> sessions;
+    sessions.reserve(m_sessions.size());
+    for (const auto &entry : m_sessions)
+        sessions.push_back(entry.second);
+    for (const std::shared_ptr<StreamSession> &session : sessions)
+        session->close(StreamSession::CloseReason::ServerStopping);
+}
+
+void StreamWorker::addSubscriberCounts(QHash<QString, int> &counts) const
+{
+    std::lock_guard lock(m_countsMutex);
+    for (auto it = m_subscriberCounts.cbegin(); it != m_subscriberCounts.cend(); ++it)
+        counts[it.key()] += it.value();
+}
