@@ -68,6 +68,10 @@ int main(int argc, char **argv)
     }
 
     const int exitCode = app->exec();
+    // close() runs the window's closeEvent, which saves its layout, also
+    // when the loop ended because of SIGTERM rather than a closed window.
+    if (window)
+        window->close();
     window.reset();
     service.stop();
     return exitCode;

@@ -3,7 +3,7 @@
 QJsonObject OrderEvent::toJson() const
 {
     QJsonObject json;
-    json.insert(QLatin1String("id"), QString::number(id));
+    json.insert(QLatin1String("id"), qint64(id));
     json.insert(QLatin1String("orderId"), orderId);
     json.insert(QLatin1String("type"), type);
     json.insert(QLatin1String("status"), status);

@@ -52,7 +52,7 @@ void tst_SseFrame::exactBytes()
     const QByteArray expected =
             "id: 42\n"
             "event: order.update\n"
-            "data: {\"details\":{},\"id\":\"42\",\"message\":\"Provisioning started\","
+            "data: {\"details\":{},\"id\":42,\"message\":\"Provisioning started\","
             "\"orderId\":\"8015g000001AbCdAAK\",\"source\":\"api\",\"stage\":\"activating\","
             "\"status\":\"Activating\",\"time\":\"2026-12-04T20:00:01.250Z\","
             "\"type\":\"order.update\"}\n"

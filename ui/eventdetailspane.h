@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+struct OrderEvent;
+
+// Read-only view of one event: its JSON as subscribers receive it on the
+// data line, pretty-printed, and the exact Server-Sent Events frame the
+// server wrote for it.
+class EventDetailsPane : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventDetailsPane)
+
+public:
+    explicit EventDetailsPane(QWidget *parent = nullptr);
+    ~EventDetailsPane() override;
+
+    void setEvent(const OrderEvent &event);
+    // Shows the hint that no event is selected.
+    void clear();
+
+private:
+    QLabel *m_title = nullptr;
+    QLabel *m_frameTitle = nullptr;
+    QPlainTextEdit *m_json = nullptr;
+    QPlainTextEdit *m_frame = nullptr;
+};

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QMainWindow>
+
+class EventsModel;
+class EventsPanel;
+class FigureStrip;
+class OrderStreamService;
+class OrdersModel;
+class OrdersPanel;
+class PublishPanel;
+class QDockWidget;
+class QLabel;
+class QToolBar;
+class SnapshotPoller;
+struct HubSnapshot;
+
+// The operations console: live figures, the Orders dock, the event history
+// and the Publish dock, all fed from one snapshot of the service per tick.
+//
+// The window reads the service and publishes through it, but never starts or
+// stops it. Geometry, dock layout and filters persist in QSettings.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    // service must outlive the window.
+    explicit MainWindow(OrderStreamService *service, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createDocks();
+    void createMenus();
+    void createStatusBar();
+    QDockWidget *addPanelDock(QWidget *panel, const QString &title, const QString &objectName,
+                              Qt::DockWidgetArea area);
+
+    void applySnapshot(const HubSnapshot &snapshot);
+    void clearHistory();
+    void focusOrder(const QString &orderId);
+    void focusOrderSearch();
+    void updateServerState();
+    void updateUptime();
+    void showAbout();
+
+    // Restores the saved layout and filters. Returns false when no dock
+    // layout was saved, or it was saved by an incompatible version.
+    bool restoreSettings();
+    void saveSettings() const;
+
+    OrderStreamService *const m_service;
+    OrdersModel *m_ordersModel = nullptr;
+    EventsModel *m_eventsModel = nullptr;
+    SnapshotPoller *m_poller = nullptr;
+
+    FigureStrip *m_figures = nullptr;
+    QToolBar *m_figuresBar = nullptr;
+    OrdersPanel *m_ordersPanel = nullptr;
+    QDockWidget *m_ordersDock = nullptr;
+    EventsPanel *m_eventsPanel = nullptr;
+    PublishPanel *m_publishPanel = nullptr;
+    QDockWidget *m_publishDock = nullptr;
+
+    QLabel *m_addressLabel = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_uptimeLabel = nullptr;
+    // Set until the first show sizes the docks of a window without a saved layout.
+    bool m_dockWidthsPending = false;
+};
