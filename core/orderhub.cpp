@@ -23,7 +23,7 @@ std::optional<OrderEvent> OrderHub::publish(OrderEvent event)
     std::lock_guard lock(m_mutex);
     event.id = m_lastEventId + 1;
     const QByteArray frame = SseFrame::encodeEvent(event);
-    if (!m_engine.publish(event.orderId, frame)) {
+    if (!m_engine.publish(event.orderId, event.id, frame)) {
         qCWarning(lcHub, "rejected event for order %ls: streaming queues are full",
                   qUtf16Printable(event.orderId));
         return std::nullopt;

@@ -6,7 +6,13 @@
 #include <QString>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 class StreamWorker;
@@ -27,10 +33,51 @@ struct StreamEngineConfig
 // What a stream carried when it was accepted, kept for the console and the logs.
 struct StreamInfo
 {
+    // Unique per process, for the console's connection rows.
+    quint64 connectionId = 0;
     QString orderId;
     QString remoteAddress;
     quint16 remotePort = 0;
     QDateTime connectedAt;
+    // The Last-Event-ID the client sent; the stream first replays what it missed.
+    std::optional<quint64> lastEventId;
+    // The JWT subject, once authentication is on.
+    QString subject;
+};
+
+// What a resuming stream is sent before live events: the stored events after
+// its Last-Event-ID, or a single order.resync frame when the history cannot
+// serve that id.
+struct ReplayFrames
+{
+    // (event id, encoded frame), in id order.
+    std::vector<std::pair<quint64, QByteArray>> frames;
+    bool resync = false;
+    QString resyncReason;
+    // Live events with an id at or below this were covered by the replay.
+    quint64 coveredThroughId = 0;
+};
+
+// Reads the replay for a stream. Called on the engine's replay thread, never on
+// a worker, so that a slow read delays only resuming streams.
+using ReplaySource = std::function<ReplayFrames(const QString &orderId, quint64 afterId)>;
+
+// A live stream as the console lists it.
+struct StreamConnection
+{
+    StreamInfo info;
+    quint64 eventsSent = 0;
+    quint64 lastSentId = 0;
+    int worker = 0;
+};
+
+// Callbacks from worker threads; they must be thread-safe and quick.
+struct StreamObserver
+{
+    // A stream with a Last-Event-ID finished its replay.
+    std::function<void(const StreamInfo &, const ReplayFrames &)> resumed;
+    // A stream closed; lastSentId is the id of the last event it was sent.
+    std::function<void(const StreamInfo &, quint64 lastSentId, const char *reason)> closed;
 };
 
 // Totals since the engine started, read without locks.
@@ -82,22 +129,62 @@ public:
     // joins the worker threads. Safe to call more than once.
     void stop();
 
+    // Both must be set before start().
+    void setReplaySource(ReplaySource source) { m_replaySource = std::move(source); }
+    void setObserver(StreamObserver observer) { m_observer = std::move(observer); }
+
     // Takes ownership of the connected socket descriptor fd. The worker sends
     // preamble (the HTTP response head and the first SSE fields) before any
-    // event. The descriptor is closed if the engine is stopped or stopping.
-    void adopt(int fd, const StreamInfo &info, const QByteArray &preamble);
+    // event. When info.lastEventId is set, the stream subscribes first, then
+    // replays from the replay source, then sends the live events it held
+    // meanwhile that the replay did not cover: no gap and no duplicate.
+    // The descriptor is closed if the engine is stopped or stopping.
+    void adopt(int fd, StreamInfo info, const QByteArray &preamble);
+
+    // Returns true when every worker's inbox has room for one more frame.
+    bool hasRoom() const;
 
     // Queues frame for every subscriber of orderId on every worker. Returns
-    // false, queuing nothing, when any worker's inbox is full.
-    bool publish(const QString &orderId, const QByteArray &frame);
+    // false, queuing nothing, when any worker's inbox is full, unless force
+    // is set: a frame already stored in the journal is queued regardless, and
+    // the bound then holds only approximately.
+    bool publish(const QString &orderId, quint64 eventId, const QByteArray &frame,
+                 bool force = false);
 
     StreamEngineSnapshot snapshot() const;
+
+    // Lists at most limit open streams, asking each worker on its own thread.
+    QList<StreamConnection> connections(int limit) const;
 
     int workerCount() const { return int(m_workers.size()); }
 
 private:
+    friend class StreamWorker;
+
+    // Runs the replay source for a stream on the replay thread and hands the
+    // result back to the stream's worker.
+    void requestReplay(StreamWorker *worker, quint64 connectionId, QString orderId,
+                       quint64 afterId);
+    void runReplayThread();
+
     StreamEngineConfig m_config;
     StreamEngineCounters m_counters;
+    ReplaySource m_replaySource;
+    StreamObserver m_observer;
     std::vector<std::unique_ptr<StreamWorker>> m_workers;
     std::atomic<bool> m_running{false};
+    std::atomic<quint64> m_nextConnectionId{1};
+
+    struct ReplayJob
+    {
+        StreamWorker *worker;
+        quint64 connectionId;
+        QString orderId;
+        quint64 afterId;
+    };
+    std::mutex m_replayMutex;
+    std::condition_variable m_replayWake;
+    std::vector<ReplayJob> m_replayJobs;
+    bool m_replayStopping = false;
+    std::thread m_replayThread;
 };

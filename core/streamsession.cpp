@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace {
@@ -38,10 +39,63 @@ StreamSession::StreamSession(StreamWorker &worker, asio::ip::tcp::socket socket,
 
 StreamSession::~StreamSession() = default;
 
-void StreamSession::start(const QByteArray &preamble)
+void StreamSession::start(const QByteArray &preamble, bool replaying)
 {
+    m_replaying = replaying;
+    if (m_info.lastEventId)
+        m_lastSentId = *m_info.lastEventId;
     enqueue(preamble);
     waitReadable();
+}
+
+void StreamSession::enqueueEvent(quint64 eventId, const QByteArray &frame)
+{
+    if (m_state != State::Open || m_dropPending)
+        return;
+
+    if (m_replaying) {
+        // Held frames count against the same bound as unsent ones.
+        if (m_unsentBytes + m_heldBytes + frame.size() > m_worker.config().maxUnsentBytes) {
+            m_dropPending = true;
+            m_worker.markDirty(this);
+            return;
+        }
+        m_held.emplace_back(eventId, frame);
+        m_heldBytes += frame.size();
+        return;
+    }
+
+    if (eventId <= m_lastSentId)
+        return;
+    m_lastSentId = eventId;
+    ++m_eventsSent;
+    enqueue(frame);
+}
+
+void StreamSession::finishReplay(const ReplayFrames &replay)
+{
+    if (!m_replaying)
+        return;
+    m_replaying = false;
+
+    // After a resync the client's Last-Event-ID means nothing (it may be from
+    // a wiped journal and higher than any current id): live events continue
+    // after what the resync covered.
+    if (replay.resync)
+        m_lastSentId = 0;
+    for (const auto &[eventId, frame] : replay.frames) {
+        enqueue(frame);
+        m_lastSentId = std::max(m_lastSentId, eventId);
+        ++m_eventsSent;
+    }
+    m_lastSentId = replay.resync ? replay.coveredThroughId
+                                 : std::max(m_lastSentId, replay.coveredThroughId);
+
+    std::vector<std::pair<quint64, QByteArray>> held;
+    held.swap(m_held);
+    m_heldBytes = 0;
+    for (const auto &[eventId, frame] : held)
+        enqueueEvent(eventId, frame);
 }
 
 void StreamSession::enqueue(const QByteArray &frame)
@@ -141,16 +195,27 @@ void StreamSession::close(CloseReason reason)
     }
 
     asio::error_code ignored;
-    if (reason == CloseReason::ServerStopping)
+    if (reason == CloseReason::ServerStopping) {
+        // close() with unread input makes the kernel send RST instead of FIN,
+        // and a client may then lose frames it has not read yet. Drain the
+        // input (normally the request that opened the stream), then FIN.
+        char buffer[1024];
+        for (int reads = 0; reads < 16; ++reads) {
+            if (::recv(m_socket.native_handle(), buffer, sizeof buffer, MSG_DONTWAIT) <= 0)
+                break;
+        }
         m_socket.shutdown(asio::socket_base::shutdown_send, ignored);
+    }
     m_socket.close(ignored);
 
     m_unsent.clear();
     m_unsentBytes = 0;
+    m_held.clear();
+    m_heldBytes = 0;
     m_worker.counters().streamsClosed.fetch_add(1, std::memory_order_relaxed);
 
     // May destroy this session once pending handlers have run.
-    m_worker.removeSession(this);
+    m_worker.removeSession(this, closeReasonName(reason));
 }
 
 void StreamSession::waitReadable()

@@ -35,12 +35,21 @@ public:
     StreamSession(const StreamSession &) = delete;
     StreamSession &operator=(const StreamSession &) = delete;
 
-    void start(const QByteArray &preamble);
+    // Queues preamble and starts watching the socket. A replaying session
+    // holds live events until finishReplay().
+    void start(const QByteArray &preamble, bool replaying);
 
     // Appends frame to the unsent queue and marks the session dirty. When the
     // unsent bytes would pass the configured bound, the frame is not queued and
     // the session is dropped at its next flush.
     void enqueue(const QByteArray &frame);
+
+    // Queues a live event; while replaying it is held instead. An event at or
+    // below the last id sent is skipped, so replay and live never overlap.
+    void enqueueEvent(quint64 eventId, const QByteArray &frame);
+
+    // Queues the replay, then the held live events it did not cover.
+    void finishReplay(const ReplayFrames &replay);
 
     // Writes as much of the unsent queue as the socket takes, in gather writes.
     // Closes the session on a write error or a pending slow-consumer drop.
@@ -51,6 +60,8 @@ public:
     State state() const { return m_state; }
     const StreamInfo &info() const { return m_info; }
     qint64 unsentBytes() const { return m_unsentBytes; }
+    quint64 eventsSent() const { return m_eventsSent; }
+    quint64 lastSentId() const { return m_lastSentId; }
 
     // Position in the worker's subscriber vector of this order, kept by the worker.
     size_t subscriberIndex = 0;
@@ -72,6 +83,12 @@ private:
     qint64 m_unsentBytes = 0;
     bool m_waitingWritable = false;
     bool m_dropPending = false;
+
+    bool m_replaying = false;
+    std::vector<std::pair<quint64, QByteArray>> m_held;
+    qint64 m_heldBytes = 0;
+    quint64 m_lastSentId = 0;
+    quint64 m_eventsSent = 0;
 };
 
 const char *closeReasonName(StreamSession::CloseReason reason);

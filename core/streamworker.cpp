@@ -18,11 +18,11 @@ UniqueFd::~UniqueFd()
         ::close(m_fd);
 }
 
-StreamWorker::StreamWorker(int index, const StreamEngineConfig &config,
-                           StreamEngineCounters &counters)
+StreamWorker::StreamWorker(int index, StreamEngine &engine)
     : m_index(index)
-    , m_config(config)
-    , m_counters(counters)
+    , m_engine(engine)
+    , m_config(engine.m_config)
+    , m_counters(engine.m_counters)
     , m_work(asio::make_work_guard(m_io))
     , m_heartbeatTimer(m_io)
 {
@@ -102,7 +102,7 @@ void StreamWorker::addSession(asio::ip::tcp::socket socket, const StreamInfo &in
 {
     auto session = std::make_shared<StreamSession>(*this, std::move(socket), info);
     StreamSession *raw = session.get();
-    m_sessions.emplace(raw, session);
+    m_sessions.emplace(info.connectionId, session);
 
     std::vector<StreamSession *> &subscribers = m_subscribers[info.orderId];
     raw->subscriberIndex = subscribers.size();
@@ -118,11 +118,40 @@ void StreamWorker::addSession(asio::ip::tcp::socket socket, const StreamInfo &in
     qCDebug(lcStream, "worker %d adopted stream of order %ls from %ls:%u", m_index,
             qUtf16Printable(info.orderId), qUtf16Printable(info.remoteAddress), info.remotePort);
 
-    raw->start(preamble);
+    // A resuming stream is subscribed before its replay is read, so every
+    // event committed after the read arrives live and is held until then.
+    raw->start(preamble, info.lastEventId.has_value());
     flushDirty();
+    if (info.lastEventId)
+        m_engine.requestReplay(this, info.connectionId, info.orderId, *info.lastEventId);
 }
 
-void StreamWorker::removeSession(StreamSession *session)
+void StreamWorker::finishReplay(quint64 connectionId, ReplayFrames frames)
+{
+    const auto it = m_sessions.find(connectionId);
+    if (it == m_sessions.end())
+        return;
+    const std::shared_ptr<StreamSession> session = it->second;
+    session->finishReplay(frames);
+    flushDirty();
+    if (m_engine.m_observer.resumed && session->state() == StreamSession::State::Open)
+        m_engine.m_observer.resumed(session->info(), frames);
+}
+
+QList<StreamConnection> StreamWorker::listConnections(int limit) const
+{
+    QList<StreamConnection> result;
+    for (const auto &entry : m_sessions) {
+        if (result.size() >= limit)
+            break;
+        const StreamSession &session = *entry.second;
+        result.append(StreamConnection{session.info(), session.eventsSent(), session.lastSentId(),
+                                       m_index});
+    }
+    return result;
+}
+
+void StreamWorker::removeSession(StreamSession *session, const char *reason)
 {
     const QString &orderId = session->info().orderId;
     auto subscribers = m_subscribers.find(orderId);
@@ -145,9 +174,12 @@ void StreamWorker::removeSession(StreamSession *session)
     }
     m_connectionCount.fetch_sub(1, std::memory_order_relaxed);
 
+    if (m_engine.m_observer.closed)
+        m_engine.m_observer.closed(session->info(), session->lastSentId(), reason);
+
     // The session may be destroyed here, or later when its pending handlers
     // release their references.
-    m_sessions.erase(session);
+    m_sessions.erase(session->info().connectionId);
 }
 
 void StreamWorker::markDirty(StreamSession *session)
@@ -163,9 +195,9 @@ bool StreamWorker::inboxHasRoomLocked() const
     return m_inbox.size() < size_t(m_config.inboxCapacity);
 }
 
-void StreamWorker::queueLocked(const QString &orderId, const QByteArray &frame)
+void StreamWorker::queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame)
 {
-    m_inbox.push_back(InboxItem{orderId, frame});
+    m_inbox.push_back(InboxItem{orderId, eventId, frame});
     if (m_drainPosted)
         return;
     m_drainPosted = true;
@@ -189,7 +221,7 @@ void StreamWorker::drainInbox()
         if (subscribers == m_subscribers.cend())
             continue;
         for (StreamSession *session : subscribers.value())
-            session->enqueue(item.frame);
+            session->enqueueEvent(item.eventId, item.frame);
         delivered += subscribers.value().size();
     }
     m_counters.framesDelivered.fetch_add(delivered, std::memory_order_relaxed);
@@ -227,7 +259,7 @@ void StreamWorker::sendHeartbeats()
 {
     const QByteArray &frame = SseFrame::heartbeat();
     for (const auto &entry : m_sessions)
-        entry.first->enqueue(frame);
+        entry.second->enqueue(frame);
     m_counters.heartbeatsSent.fetch_add(m_sessions.size(), std::memory_order_relaxed);
     flushDirty();
 }

@@ -9,6 +9,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 
 #include <atomic>
@@ -46,7 +47,7 @@ private:
 class StreamWorker
 {
 public:
-    StreamWorker(int index, const StreamEngineConfig &config, StreamEngineCounters &counters);
+    StreamWorker(int index, StreamEngine &engine);
     ~StreamWorker();
 
     StreamWorker(const StreamWorker &) = delete;
@@ -58,18 +59,27 @@ public:
     // Thread-safe. Ownership of fd passes to the worker.
     void adopt(std::shared_ptr<UniqueFd> fd, const StreamInfo &info, const QByteArray &preamble);
 
+    // Thread-safe: runs task on the worker's thread.
+    template<typename Task>
+    void post(Task &&task)
+    {
+        asio::post(m_io, std::forward<Task>(task));
+    }
+
     // The engine locks every worker's inbox mutex before it checks for room and
     // queues, so that a publish reaches all workers or none.
     std::mutex &inboxMutex() { return m_inboxMutex; }
     bool inboxHasRoomLocked() const;
-    void queueLocked(const QString &orderId, const QByteArray &frame);
+    void queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame);
 
     // Thread-safe.
     int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
     void addSubscriberCounts(QHash<QString, int> &counts) const;
 
-    // Worker thread only: called by sessions.
-    void removeSession(StreamSession *session);
+    // Worker thread only.
+    void finishReplay(quint64 connectionId, ReplayFrames frames);
+    QList<StreamConnection> listConnections(int limit) const;
+    void removeSession(StreamSession *session, const char *reason);
     void markDirty(StreamSession *session);
     const StreamEngineConfig &config() const { return m_config; }
     StreamEngineCounters &counters() { return m_counters; }
@@ -79,6 +89,7 @@ private:
     struct InboxItem
     {
         QString orderId;
+        quint64 eventId;
         QByteArray frame;
     };
 
@@ -91,6 +102,7 @@ private:
     void closeAll();
 
     const int m_index;
+    StreamEngine &m_engine;
     const StreamEngineConfig m_config;
     StreamEngineCounters &m_counters;
 
@@ -105,7 +117,7 @@ private:
     bool m_drainPosted = false;
 
     // Worker thread only.
-    std::unordered_map<StreamSession *, std::shared_ptr<StreamSession>> m_sessions;
+    std::unordered_map<quint64, std::shared_ptr<StreamSession>> m_sessions;
     QHash<QString, std::vector<StreamSession *>> m_subscribers;
     std::vector<std::shared_ptr<StreamSession>> m_dirty;
 

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 
+#include <future>
 #include <memory>
 #include <vector>
 
@@ -29,11 +30,14 @@ private Q_SLOTS:
     void clientCloseRemovesStream();
     void stopClosesEveryStream();
     void publishRejectedWhenInboxFull();
+    void replayThenLiveWithoutGapOrDuplicate();
+    void resyncFrameStartsStream();
 
 private:
     // Connects a client to m_listener and hands the accepted socket to engine.
     SseTestClient *openStream(StreamEngine &engine, const QString &orderId,
-                              qint64 clientReadBufferSize = 0);
+                              qint64 clientReadBufferSize = 0,
+                              std::optional<quint64> lastEventId = std::nullopt);
 
     QTcpServer m_listener;
     std::vector<std::unique_ptr<SseTestClient>> m_clients;
@@ -72,7 +76,8 @@ void tst_StreamEngine::cleanup()
 }
 
 SseTestClient *tst_StreamEngine::openStream(StreamEngine &engine, const QString &orderId,
-                                            qint64 clientReadBufferSize)
+                                            qint64 clientReadBufferSize,
+                                            std::optional<quint64> lastEventId)
 {
     auto client = std::make_unique<SseTestClient>();
     if (clientReadBufferSize > 0)
@@ -90,6 +95,7 @@ SseTestClient *tst_StreamEngine::openStream(StreamEngine &engine, const QString 
     info.orderId = orderId;
     info.remoteAddress = QStringLiteral("127.0.0.1");
     info.connectedAt = QDateTime::currentDateTimeUtc();
+    info.lastEventId = lastEventId;
     engine.adopt(fd, info, Preamble);
 
     m_clients.push_back(std::move(client));
@@ -115,7 +121,7 @@ void tst_StreamEngine::handoffKeepsEveryByteInOrder()
     for (int i = 1; i <= count; ++i) {
         const QByteArray frame = frameFor(i, i % 97);
         expected += frame;
-        QVERIFY(engine.publish(QStringLiteral("A1"), frame));
+        QVERIFY(engine.publish(QStringLiteral("A1"), quint64(i), frame));
     }
 
     for (SseTestClient *client : clients) {
@@ -153,8 +159,10 @@ void tst_StreamEngine::slowConsumerIsDropped()
             publisher.stop();
             return;
         }
-        if (published - reader->events().size() <= 2)
-            QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(++published, 8192)));
+        if (published - reader->events().size() <= 2) {
+            ++published;
+            QVERIFY(engine.publish(QStringLiteral("A1"), quint64(published), frameFor(published, 8192)));
+        }
     });
     publisher.start(0);
 
@@ -209,8 +217,8 @@ void tst_StreamEngine::clientCloseRemovesStream()
     QCOMPARE(snapshot.subscribersPerOrder.value(QStringLiteral("B2")), 1);
 
     // A publish to an order whose only stream left goes nowhere and breaks nothing.
-    QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(1)));
-    QVERIFY(engine.publish(QStringLiteral("B2"), frameFor(2)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 1, frameFor(1)));
+    QVERIFY(engine.publish(QStringLiteral("B2"), 2, frameFor(2)));
     QTRY_COMPARE(second->events().size(), 1);
 
     second->close();
@@ -231,7 +239,7 @@ void tst_StreamEngine::stopClosesEveryStream()
         clients.append(client);
     }
     QTRY_COMPARE(engine.snapshot().connections, 10);
-    QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(1)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 1, frameFor(1)));
 
     engine.stop();
     QCOMPARE(engine.snapshot().connections, 0);
@@ -255,11 +263,89 @@ void tst_StreamEngine::publishRejectedWhenInboxFull()
     // Not started: nothing drains the inboxes, so they fill deterministically.
     StreamEngine engine(config);
 
-    QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(1)));
-    QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(2)));
-    QVERIFY(engine.publish(QStringLiteral("A1"), frameFor(3)));
-    QVERIFY(!engine.publish(QStringLiteral("A1"), frameFor(4)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 1, frameFor(1)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 2, frameFor(2)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 3, frameFor(3)));
+    QVERIFY(!engine.publish(QStringLiteral("A1"), 4, frameFor(4)));
     QCOMPARE(engine.snapshot().publishesRejected, quint64(1));
+}
+
+void tst_StreamEngine::replayThenLiveWithoutGapOrDuplicate()
+{
+    // The replay source blocks until the test has published live events, so
+    // live events 5 to 7 arrive while the stored 4 to 6 are being read.
+    std::promise<void> sourceEntered;
+    std::promise<void> releaseSource;
+    std::shared_future<void> release = releaseSource.get_future().share();
+    quint64 requestedAfter = 0;
+
+    StreamEngine engine(smallConfig());
+    engine.setReplaySource([&](const QString &, quint64 afterId) {
+        requestedAfter = afterId;
+        sourceEntered.set_value();
+        release.wait();
+        ReplayFrames replay;
+        for (quint64 id = afterId + 1; id <= 6; ++id)
+            replay.frames.emplace_back(id, frameFor(int(id)));
+        replay.coveredThroughId = 6;
+        return replay;
+    });
+    std::atomic<int> resumedCount{0};
+    StreamObserver observer;
+    observer.resumed = [&](const StreamInfo &, const ReplayFrames &) { ++resumedCount; };
+    engine.setObserver(observer);
+    engine.start();
+
+    SseTestClient *client = openStream(engine, QStringLiteral("A1"), 0, 3);
+    QVERIFY(client);
+    QTRY_COMPARE(engine.snapshot().connections, 1);
+    QCOMPARE(sourceEntered.get_future().wait_for(std::chrono::seconds(10)),
+             std::future_status::ready);
+    QCOMPARE(requestedAfter, quint64(3));
+
+    for (int id = 5; id <= 7; ++id)
+        QVERIFY(engine.publish(QStringLiteral("A1"), quint64(id), frameFor(id)));
+    // Held, not sent, until the replay is in.
+    QTRY_VERIFY(client->headComplete());
+    QVERIFY(client->events().isEmpty());
+
+    releaseSource.set_value();
+    QTRY_COMPARE(client->events().size(), 4);
+    QList<QByteArray> ids;
+    for (const SseTestClient::Frame &frame : client->events())
+        ids.append(frame.id);
+    QCOMPARE(ids, (QList<QByteArray>{"4", "5", "6", "7"}));
+    QTRY_COMPARE(resumedCount.load(), 1);
+
+    QVERIFY(engine.publish(QStringLiteral("A1"), 8, frameFor(8)));
+    QTRY_COMPARE(client->events().size(), 5);
+    QCOMPARE(client->events().last().id, QByteArray("8"));
+    QCOMPARE(engine.connections(10).first().eventsSent, quint64(5));
+    QCOMPARE(engine.connections(10).first().lastSentId, quint64(8));
+}
+
+void tst_StreamEngine::resyncFrameStartsStream()
+{
+    StreamEngine engine(smallConfig());
+    engine.setReplaySource([](const QString &, quint64) {
+        ReplayFrames replay;
+        replay.resync = true;
+        replay.frames.emplace_back(10, QByteArray("id: 10\nevent: order.resync\ndata: {}\n\n"));
+        replay.coveredThroughId = 10;
+        return replay;
+    });
+    engine.start();
+
+    SseTestClient *client = openStream(engine, QStringLiteral("A1"), 0, 999);
+    QVERIFY(client);
+    QTRY_COMPARE(client->events().size(), 1);
+    QCOMPARE(client->events().first().event, QByteArray("order.resync"));
+
+    // Events the resync covered are not sent again; later ones are.
+    QVERIFY(engine.publish(QStringLiteral("A1"), 9, frameFor(9)));
+    QVERIFY(engine.publish(QStringLiteral("A1"), 11, frameFor(11)));
+    QTRY_COMPARE(client->events().size(), 2);
+    QCOMPARE(client->events().last().id, QByteArray("11"));
 }
 
 QTEST_GUILESS_MAIN(tst_StreamEngine)
