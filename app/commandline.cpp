@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
+#include <QUrl>
 
 namespace {
 
@@ -65,7 +66,48 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
             QCoreApplication::translate("main", "Drop a stream whose unsent data would pass "
                                                 "<bytes> (default 1048576)."),
             QStringLiteral("bytes"), QStringLiteral("1048576"));
-    parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent});
+    const QCommandLineOption journal(
+            QStringLiteral("journal"),
+            QCoreApplication::translate("main", "Store events in the SQLite database <file> "
+                                                "(default: journal.db in the application data "
+                                                "folder)."),
+            QStringLiteral("file"));
+    const QCommandLineOption maxEventsPerOrder(
+            QStringLiteral("max-events-per-order"),
+            QCoreApplication::translate("main", "Keep at most <count> events per order in the "
+                                                "journal (default 1000; 0 keeps all)."),
+            QStringLiteral("count"), QStringLiteral("1000"));
+    const QCommandLineOption maxEventAge(
+            QStringLiteral("max-event-age"),
+            QCoreApplication::translate("main", "Delete journal events older than <seconds> "
+                                                "(default 604800, a week; 0 keeps all)."),
+            QStringLiteral("seconds"), QStringLiteral("604800"));
+    const QCommandLineOption replayLimit(
+            QStringLiteral("replay-limit"),
+            QCoreApplication::translate("main", "A reconnecting client that missed more than "
+                                                "<count> events gets order.resync instead of a "
+                                                "replay (default 1000)."),
+            QStringLiteral("count"), QStringLiteral("1000"));
+    const QCommandLineOption reconnectWindow(
+            QStringLiteral("reconnect-window"),
+            QCoreApplication::translate("main", "A client that opens the same order's stream "
+                                                "within <seconds> of closing it counts as a "
+                                                "reconnect (default 300)."),
+            QStringLiteral("seconds"), QStringLiteral("300"));
+    const QCommandLineOption stormThreshold(
+            QStringLiteral("reconnect-storm-threshold"),
+            QCoreApplication::translate("main", "Warn of a reconnect storm at <count> reconnects "
+                                                "per minute (default 120; 0 turns it off)."),
+            QStringLiteral("count"), QStringLiteral("120"));
+    const QCommandLineOption corsOrigin(
+            QStringLiteral("cors-origin"),
+            QCoreApplication::translate("main", "Allow browser pages from <origin> (for example "
+                                                "https://shop.example.com) to use the streams and "
+                                                "the publish API; repeat for more origins."),
+            QStringLiteral("origin"));
+    parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent,
+                       journal, maxEventsPerOrder, maxEventAge, replayLimit, reconnectWindow,
+                       stormThreshold, corsOrigin});
 
     parser.process(arguments);
 
@@ -93,6 +135,11 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
         {workers, 0, 256},
         {backlog, 1, 65535},
         {maxUnsent, 1024, qint64(1) << 40},
+        {maxEventsPerOrder, 0, 100000000},
+        {maxEventAge, 0, qint64(100) * 365 * 24 * 3600},
+        {replayLimit, 1, 1000000},
+        {reconnectWindow, 0, 24 * 3600},
+        {stormThreshold, 0, 100000000},
     };
     for (IntegerOption &integer : integers) {
         const QString text = parser.value(integer.option);
@@ -122,6 +169,27 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     result.server.streamWorkers = int(integers[2].value);
     result.server.listenBacklog = int(integers[3].value);
     result.server.maxUnsentBytes = integers[4].value;
+    result.server.maxEventsPerOrder = int(integers[5].value);
+    result.server.maxEventAgeSeconds = integers[6].value;
+    result.server.replayLimit = int(integers[7].value);
+    result.server.reconnectWindowMs = integers[8].value * 1000;
+    result.server.reconnectStormPerMinute = int(integers[9].value);
+    result.server.journalPath = parser.value(journal);
+
+    const QStringList origins = parser.values(corsOrigin);
+    for (const QString &origin : origins) {
+        const QUrl url(origin, QUrl::StrictMode);
+        const bool valid = url.isValid() && !url.host().isEmpty() && url.path().isEmpty()
+                && (url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https"));
+        if (!valid) {
+            *errorMessage = QCoreApplication::translate("main", "invalid --cors-origin \"%1\"; "
+                                                                "expected scheme://host[:port] "
+                                                                "with no path")
+                                    .arg(origin);
+            return false;
+        }
+        result.server.corsOrigins.append(origin);
+    }
 
     options = result;
     return true;

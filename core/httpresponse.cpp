@@ -31,16 +31,21 @@ QByteArray reasonPhrase(int status)
     }
 }
 
-void write(QTcpSocket *socket, const QHttpServerRequest &request, int status,
-           const QByteArray &contentType, const QByteArray &body, const HttpHeaders &extraHeaders)
+bool wantsClose(const QHttpServerRequest &request)
 {
-    const bool closeAfter =
-            request.value("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+    return request.value("connection").trimmed().compare("close", Qt::CaseInsensitive) == 0;
+}
 
+namespace {
+
+void writeResponse(QTcpSocket *socket, bool closeAfter, int status, const QByteArray &contentType,
+                   const QByteArray &body, const HttpHeaders &extraHeaders)
+{
     QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     if (!contentType.isEmpty())
         head += "Content-Type: " + contentType + "\r\n";
-    head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (status != 204)
+        head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     head += "Cache-Control: no-store\r\n";
     for (const auto &header : extraHeaders)
         head += header.first + ": " + header.second + "\r\n";
@@ -51,6 +56,21 @@ void write(QTcpSocket *socket, const QHttpServerRequest &request, int status,
     socket->write(head + body);
     if (closeAfter)
         socket->disconnectFromHost();
+}
+
+} // namespace
+
+void write(QTcpSocket *socket, const QHttpServerRequest &request, int status,
+           const QByteArray &contentType, const QByteArray &body, const HttpHeaders &extraHeaders)
+{
+    writeResponse(socket, wantsClose(request), status, contentType, body, extraHeaders);
+}
+
+void writeLater(QTcpSocket *socket, bool closeAfter, int status, const QJsonObject &body,
+                const HttpHeaders &extraHeaders)
+{
+    writeResponse(socket, closeAfter, status, "application/json",
+                  QJsonDocument(body).toJson(QJsonDocument::Compact), extraHeaders);
 }
 
 void writeJson(QTcpSocket *socket, const QHttpServerRequest &request, int status,

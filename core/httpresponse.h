@@ -19,6 +19,14 @@ namespace HttpResponse {
 
 QByteArray reasonPhrase(int status);
 
+// True when the request asked to close the connection after the response.
+bool wantsClose(const QHttpServerRequest &request);
+
+// Writes a response on a connection whose request object is gone, as for an
+// answer sent after the handler returned.
+void writeLater(QTcpSocket *socket, bool closeAfter, int status, const QJsonObject &body,
+                const HttpHeaders &extraHeaders = {});
+
 void write(QTcpSocket *socket, const QHttpServerRequest &request, int status,
            const QByteArray &contentType, const QByteArray &body,
            const HttpHeaders &extraHeaders = {});

@@ -26,6 +26,7 @@ Q_DECLARE_METATYPE(OrderEvent)
 
 namespace OrderEventType {
 inline constexpr char Update[] = "order.update";
+inline constexpr char Resync[] = "order.resync";
 }
 
 // Where a publish came from; shown in the console and carried in the event.

@@ -5,27 +5,34 @@
 #include "logging.h"
 #include "orderhub.h"
 #include "publishrequest.h"
+#include "reconnecttracker.h"
 #include "sseframe.h"
 #include "streamengine.h"
 
 #include <QHttpServerRequest>
 #include <QJsonObject>
+#include <QPointer>
+#include <QUrlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
 
 #include <fcntl.h>
 
+#include <algorithm>
+
 namespace {
 
-QByteArray buildStreamPreamble(int retryMs)
+QByteArray buildStreamPreamble(int retryMs, const HttpHeaders &extraHeaders = {})
 {
     // No Content-Length: the body lasts until the connection closes.
     QByteArray head = "HTTP/1.1 200 OK\r\n"
                       "Content-Type: text/event-stream\r\n"
                       "Cache-Control: no-cache\r\n"
-                      "X-Accel-Buffering: no\r\n"
-                      "\r\n";
+                      "X-Accel-Buffering: no\r\n";
+    for (const auto &header : extraHeaders)
+        head += header.first + ": " + header.second + "\r\n";
+    head += "\r\n";
     return head + SseFrame::encodeRetry(retryMs);
 }
 
@@ -50,6 +57,36 @@ QStringList pathSegments(const QUrl &url)
     return segments;
 }
 
+HttpError invalidOrderId()
+{
+    return HttpError{400, QStringLiteral("invalid_order_id"),
+                     QStringLiteral("order id must be 1 to 64 characters of letters, digits, "
+                                    "'-' and '_'")};
+}
+
+// Reads Last-Event-ID from the header or, for EventSource polyfills that
+// cannot set headers, from the lastEventId query parameter. A value that is
+// not a decimal event id is logged and treated as absent.
+std::optional<quint64> readLastEventId(const QHttpServerRequest &request, const QString &client)
+{
+    QByteArray text = request.value("last-event-id").trimmed();
+    if (text.isEmpty())
+        text = request.query().queryItemValue(QStringLiteral("lastEventId")).toUtf8().trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+
+    bool ok = false;
+    const quint64 id = text.toULongLong(&ok);
+    const bool digitsOnly = std::all_of(text.cbegin(), text.cend(),
+                                        [](char c) { return c >= '0' && c <= '9'; });
+    if (!ok || !digitsOnly) {
+        qCInfo(lcHttp, "ignored malformed Last-Event-ID \"%s\" from %ls",
+               text.left(32).toPercentEncoding().constData(), qUtf16Printable(client));
+        return std::nullopt;
+    }
+    return id;
+}
+
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
@@ -68,11 +105,12 @@ QByteArray methodName(QHttpServerRequest::Method method)
 
 } // namespace
 
-OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, const ServerConfig &config,
-                                 QObject *parent)
+OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
+                                 const ServerConfig &config, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_hub(hub)
     , m_engine(engine)
+    , m_reconnects(reconnects)
     , m_config(config)
     , m_streamPreamble(buildStreamPreamble(config.retryMs))
 {
@@ -102,6 +140,13 @@ quint16 OrderHttpServer::listenConfigured(QString *errorMessage)
     return tcpServer->serverPort();
 }
 
+void OrderHttpServer::stopListening()
+{
+    const QList<QTcpServer *> listeners = servers();
+    for (QTcpServer *listener : listeners)
+        listener->close();
+}
+
 bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const QHttpServerRequest::Method method = request.method();
@@ -109,47 +154,103 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     qCDebug(lcHttp, "%s %ls from %ls", methodName(method).constData(),
             qUtf16Printable(request.url().path()), qUtf16Printable(clientAddress(request.remoteAddress())));
 
-    if (segments == QStringList{QStringLiteral("healthz")}) {
-        if (method != QHttpServerRequest::Method::Get) {
-            reject(request, socket,
-                   HttpError{405, QStringLiteral("method_not_allowed"),
-                             QStringLiteral("%1 is not allowed on /healthz; use GET")
-                                     .arg(QLatin1String(methodName(method)))});
-            return true;
-        }
-        serveHealth(request, socket);
+    // Every answer to this request, errors included, carries these headers.
+    m_corsHeaders = corsHeaders(request);
+
+    const RouteMatch match = matchRoute(segments);
+    if (match.route == Route::None) {
+        missingHandler(request, socket);
+        return true;
+    }
+    if (match.route != Route::Health && !isValidOrderId(match.orderId)) {
+        reject(request, socket, invalidOrderId());
+        return true;
+    }
+    if (method == QHttpServerRequest::Method::Options) {
+        servePreflight(match.route, request, socket);
         return true;
     }
 
-    if (segments.size() == 3 && segments[0] == QLatin1String("orders")
-        && segments[2] == QLatin1String("events")) {
-        const QString &orderId = segments[1];
-        if (!isValidOrderId(orderId)) {
-            reject(request, socket,
-                   HttpError{400, QStringLiteral("invalid_order_id"),
-                             QStringLiteral("order id must be 1 to 64 characters of letters, "
-                                            "digits, '-' and '_'")});
-            return true;
-        }
-        switch (method) {
-        case QHttpServerRequest::Method::Get:
-            serveStream(orderId, request, socket);
-            return true;
-        case QHttpServerRequest::Method::Post:
-            servePublish(orderId, request, socket);
-            return true;
-        default:
-            reject(request, socket,
-                   HttpError{405, QStringLiteral("method_not_allowed"),
-                             QStringLiteral("%1 is not allowed on /orders/{orderId}/events; "
-                                            "use GET to subscribe or POST to publish")
-                                     .arg(QLatin1String(methodName(method)))});
-            return true;
-        }
+    switch (match.route) {
+    case Route::Health:
+        if (method == QHttpServerRequest::Method::Get)
+            serveHealth(request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
+    case Route::Order:
+        if (method == QHttpServerRequest::Method::Get)
+            serveOrder(match.orderId, request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
+    case Route::Events:
+        if (method == QHttpServerRequest::Method::Get)
+            serveStream(match.orderId, request, socket);
+        else if (method == QHttpServerRequest::Method::Post)
+            servePublish(match.orderId, request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
+    case Route::None:
+        break;
     }
-
-    missingHandler(request, socket);
     return true;
+}
+
+OrderHttpServer::RouteMatch OrderHttpServer::matchRoute(const QStringList &segments)
+{
+    if (segments == QStringList{QStringLiteral("healthz")})
+        return {Route::Health, {}};
+    if (segments.size() == 2 && segments[0] == QLatin1String("orders"))
+        return {Route::Order, segments[1]};
+    if (segments.size() == 3 && segments[0] == QLatin1String("orders")
+        && segments[2] == QLatin1String("events"))
+        return {Route::Events, segments[1]};
+    return {Route::None, {}};
+}
+
+QByteArray OrderHttpServer::allowedMethods(Route route)
+{
+    return route == Route::Events ? QByteArray("GET, POST, OPTIONS") : QByteArray("GET, OPTIONS");
+}
+
+HttpHeaders OrderHttpServer::corsHeaders(const QHttpServerRequest &request) const
+{
+    const QByteArray origin = request.value("origin");
+    if (origin.isEmpty() || !m_config.corsOrigins.contains(QString::fromLatin1(origin)))
+        return {};
+    return {
+        qMakePair(QByteArray("Access-Control-Allow-Origin"), origin),
+        qMakePair(QByteArray("Access-Control-Allow-Credentials"), QByteArray("true")),
+        qMakePair(QByteArray("Vary"), QByteArray("Origin")),
+    };
+}
+
+void OrderHttpServer::servePreflight(Route route, const QHttpServerRequest &request,
+                                     QTcpSocket *socket)
+{
+    // An origin outside the allow-list gets an answer without CORS headers,
+    // which makes the browser refuse the actual request.
+    HttpHeaders headers = m_corsHeaders;
+    headers.append(qMakePair(QByteArray("Allow"), allowedMethods(route)));
+    if (!m_corsHeaders.isEmpty()) {
+        headers.append(qMakePair(QByteArray("Access-Control-Allow-Methods"), allowedMethods(route)));
+        headers.append(qMakePair(QByteArray("Access-Control-Allow-Headers"),
+                                 QByteArray("Authorization, Content-Type, Last-Event-ID, Cache-Control")));
+        headers.append(qMakePair(QByteArray("Access-Control-Max-Age"), QByteArray("600")));
+    }
+    HttpResponse::write(socket, request, 204, {}, {}, headers);
+}
+
+void OrderHttpServer::rejectMethod(Route route, const QHttpServerRequest &request,
+                                   QTcpSocket *socket)
+{
+    reject(request, socket,
+           HttpError{405, QStringLiteral("method_not_allowed"),
+                     QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                             .arg(QLatin1String(methodName(request.method())), request.url().path(),
+                                  QLatin1String(allowedMethods(route)))});
 }
 
 void OrderHttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -169,12 +270,11 @@ void OrderHttpServer::reject(const QHttpServerRequest &request, QTcpSocket *sock
            qUtf16Printable(clientAddress(request.remoteAddress())),
            qUtf16Printable(error.message));
 
-    HttpHeaders headers;
-    if (error.status == 405)
-        headers.append(qMakePair(QByteArray("Allow"),
-                                 QByteArray(request.url().path() == QLatin1String("/healthz")
-                                                    ? "GET"
-                                                    : "GET, POST")));
+    HttpHeaders headers = m_corsHeaders;
+    if (error.status == 405) {
+        const RouteMatch match = matchRoute(pathSegments(request.url()));
+        headers.append(qMakePair(QByteArray("Allow"), allowedMethods(match.route)));
+    }
     if (error.status == 503)
         headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
     HttpResponse::writeError(socket, request, error, headers);
@@ -189,7 +289,7 @@ void OrderHttpServer::serveHealth(const QHttpServerRequest &request, QTcpSocket 
     body.insert(QLatin1String("ordersWatched"), snapshot.ordersWatched);
     body.insert(QLatin1String("eventsPublished"), qint64(snapshot.eventsPublished));
     body.insert(QLatin1String("streamWorkers"), m_engine.workerCount());
-    HttpResponse::writeJson(socket, request, 200, body);
+    HttpResponse::writeJson(socket, request, 200, body, m_corsHeaders);
 }
 
 void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerRequest &request,
@@ -211,12 +311,17 @@ void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerReque
     info.remoteAddress = clientAddress(socket->peerAddress());
     info.remotePort = socket->peerPort();
     info.connectedAt = QDateTime::currentDateTimeUtc();
+    info.lastEventId = readLastEventId(request, info.remoteAddress);
+    if (!info.lastEventId)
+        m_reconnects.streamOpened(info);
 
     // abort() closes Qt's descriptor without a FIN and drops Qt's buffers;
     // QHttpServer then deletes the unconnected socket after this handler.
     // Nothing may be written through Qt before this point.
     socket->abort();
-    m_engine.adopt(fd, info, m_streamPreamble);
+    m_engine.adopt(fd, info, m_corsHeaders.isEmpty() ? m_streamPreamble
+                                                     : buildStreamPreamble(m_config.retryMs,
+                                                                           m_corsHeaders));
 
     qCDebug(lcHttp, "stream of order %ls from %ls:%u handed to the streaming engine",
             qUtf16Printable(orderId), qUtf16Printable(info.remoteAddress), info.remotePort);
@@ -233,16 +338,60 @@ void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequ
 
     OrderEvent event = std::get<OrderEvent>(std::move(parsed));
     event.source = QLatin1String(OrderEventSource::Api);
-    const std::optional<OrderEvent> published = m_hub.publish(std::move(event));
-    if (!published) {
+
+    // The answer waits for the journal's commit. The callback runs on the
+    // journal's writer thread; the socket is touched only on this thread, and
+    // only if it still exists.
+    // NOTE: a client that pipelines a request after this publish may get an
+    // error answer to that request before the 202 of this one.
+    QPointer<QTcpSocket> target(socket);
+    const bool closeAfter = HttpResponse::wantsClose(request);
+    const HttpHeaders headers = m_corsHeaders;
+    const bool queued = m_hub.publish(
+            std::move(event),
+            [this, target, closeAfter, headers, orderId](std::optional<OrderEvent> stored,
+                                                         const QString &error) {
+                QMetaObject::invokeMethod(this, [target, closeAfter, headers, orderId, stored, error] {
+                    if (!target)
+                        return;
+                    if (!stored) {
+                        const HttpError failure{500, QStringLiteral("journal_failed"),
+                                                QStringLiteral("the event was not stored: %1").arg(error)};
+                        HttpResponse::writeLater(target, closeAfter, failure.status,
+                                                 failure.toJson(), headers);
+                        return;
+                    }
+                    QJsonObject body;
+                    body.insert(QLatin1String("id"), qint64(stored->id));
+                    body.insert(QLatin1String("orderId"), orderId);
+                    HttpResponse::writeLater(target, closeAfter, 202, body, headers);
+                });
+            });
+    if (!queued) {
         reject(request, socket,
                HttpError{503, QStringLiteral("busy"),
-                         QStringLiteral("streaming queues are full; retry the publish")});
+                         QStringLiteral("the publish queues are full; retry the publish")});
+    }
+}
+
+void OrderHttpServer::serveOrder(const QString &orderId, const QHttpServerRequest &request,
+                                 QTcpSocket *socket)
+{
+    const std::optional<OrderSummary> order = m_hub.order(orderId);
+    if (!order || order->lastEventId == 0) {
+        reject(request, socket,
+               HttpError{404, QStringLiteral("unknown_order"),
+                         QStringLiteral("no events are stored for order %1").arg(orderId)});
         return;
     }
 
     QJsonObject body;
-    body.insert(QLatin1String("id"), qint64(published->id));
-    body.insert(QLatin1String("orderId"), orderId);
-    HttpResponse::writeJson(socket, request, 202, body);
+    body.insert(QLatin1String("orderId"), order->orderId);
+    body.insert(QLatin1String("status"), order->lastStatus);
+    body.insert(QLatin1String("stage"), order->lastStage);
+    body.insert(QLatin1String("lastEventId"), qint64(order->lastEventId));
+    body.insert(QLatin1String("lastEventTime"),
+                order->lastEventTime.toUTC().toString(Qt::ISODateWithMs));
+    body.insert(QLatin1String("eventCount"), qint64(order->eventCount));
+    HttpResponse::writeJson(socket, request, 200, body, m_corsHeaders);
 }

@@ -1,20 +1,26 @@
 #pragma once
 
+#include "httpresponse.h"
 #include "serverconfig.h"
 
 #include <QAbstractHttpServer>
 #include <QByteArray>
 
 class OrderHub;
+class ReconnectTracker;
 class StreamEngine;
 struct HttpError;
 
 // The HTTP front of OrderStream, on Qt HTTP Server.
 //
 // Routes:
-//   GET  /orders/{orderId}/events   SSE stream of the order's events
-//   POST /orders/{orderId}/events   publish an event (JSON body), 202 with its id
+//   GET  /orders/{orderId}/events   SSE stream of the order's events; with
+//                                   Last-Event-ID, the missed ones first
+//   POST /orders/{orderId}/events   publish an event (JSON body); 202 with its
+//                                   id once the journal has stored it
+//   GET  /orders/{orderId}          the order's last known status
 //   GET  /healthz                   liveness and live counts
+//   OPTIONS on each of them         CORS preflight
 //
 // Every request passes through handleRequest(), the one place where
 // authentication and limits apply. Qt parses the request and sends error
@@ -29,28 +35,51 @@ class OrderHttpServer : public QAbstractHttpServer
     Q_DISABLE_COPY_MOVE(OrderHttpServer)
 
 public:
-    OrderHttpServer(OrderHub &hub, StreamEngine &engine, const ServerConfig &config,
-                    QObject *parent = nullptr);
+    OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
+                    const ServerConfig &config, QObject *parent = nullptr);
     ~OrderHttpServer() override;
 
     // Listens on the configured address and port with the configured backlog.
     // Returns the bound port, or 0 with errorMessage set.
     quint16 listenConfigured(QString *errorMessage);
 
+    // Closes the listening sockets; requests in progress still get answers.
+    void stopListening();
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    enum class Route { None, Health, Order, Events };
+    struct RouteMatch
+    {
+        Route route;
+        QString orderId;
+    };
+
+    static RouteMatch matchRoute(const QStringList &segments);
+    static QByteArray allowedMethods(Route route);
+    // CORS headers for an allowed Origin; empty for others and for requests
+    // without Origin.
+    HttpHeaders corsHeaders(const QHttpServerRequest &request) const;
+
+    void servePreflight(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
+    void rejectMethod(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
     void serveHealth(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveStream(const QString &orderId, const QHttpServerRequest &request,
                      QTcpSocket *socket);
     void servePublish(const QString &orderId, const QHttpServerRequest &request,
                       QTcpSocket *socket);
+    void serveOrder(const QString &orderId, const QHttpServerRequest &request,
+                    QTcpSocket *socket);
     void reject(const QHttpServerRequest &request, QTcpSocket *socket, const HttpError &error);
 
     OrderHub &m_hub;
     StreamEngine &m_engine;
+    ReconnectTracker &m_reconnects;
     const ServerConfig m_config;
     const QByteArray m_streamPreamble;
+    // Headers for every answer to the request being handled.
+    HttpHeaders m_corsHeaders;
 };

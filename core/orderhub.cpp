@@ -1,34 +1,72 @@
 #include "orderhub.h"
 
+#include "eventjournal.h"
 #include "logging.h"
 #include "sseframe.h"
 #include "streamengine.h"
 
 #include <algorithm>
 
-OrderHub::OrderHub(StreamEngine &engine, int historyCapacity)
-    : m_engine(engine), m_historyCapacity(size_t(std::max(1, historyCapacity)))
+OrderHub::OrderHub(StreamEngine &engine, EventJournal &journal, int historyCapacity)
+    : m_engine(engine), m_journal(journal), m_historyCapacity(size_t(std::max(1, historyCapacity)))
 {
 }
 
-std::optional<OrderEvent> OrderHub::publish(OrderEvent event)
+void OrderHub::loadFromJournal()
+{
+    const QList<OrderSummary> summaries = m_journal.orderSummaries();
+    JournalQuery newest;
+    newest.limit = int(m_historyCapacity);
+    const QList<OrderEvent> events = m_journal.query(newest);
+
+    std::lock_guard lock(m_mutex);
+    m_lastEventId = m_journal.lastEventId();
+    for (const OrderSummary &summary : summaries)
+        m_orders.insert(summary.orderId, summary);
+    m_history.clear();
+    for (auto it = events.crbegin(); it != events.crend(); ++it)
+        m_history.push_back(*it);
+    qCInfo(lcHub, "loaded %lld orders from the journal; last event id %llu",
+           qlonglong(summaries.size()), m_lastEventId);
+}
+
+bool OrderHub::publish(OrderEvent event, PublishCallback done)
 {
     if (event.type.isEmpty())
         event.type = QLatin1String(OrderEventType::Update);
-    if (!event.time.isValid())
-        event.time = QDateTime::currentDateTimeUtc();
 
-    // The lock spans id assignment and queuing, so frames reach every worker
-    // in id order.
-    std::lock_guard lock(m_mutex);
-    event.id = m_lastEventId + 1;
-    const QByteArray frame = SseFrame::encodeEvent(event);
-    if (!m_engine.publish(event.orderId, event.id, frame)) {
+    // Checked before storing: an event that is stored must also be queued
+    // for its subscribers, so a full engine rejects the publish up front.
+    if (!m_engine.hasRoom()) {
         qCWarning(lcHub, "rejected event for order %ls: streaming queues are full",
                   qUtf16Printable(event.orderId));
-        return std::nullopt;
+        return false;
     }
-    m_lastEventId = event.id;
+
+    const QString orderId = event.orderId;
+    const bool queued = m_journal.append(
+            std::move(event),
+            [this, done = std::move(done)](std::optional<OrderEvent> stored, const QString &error) {
+                if (stored)
+                    dispatch(*stored);
+                done(std::move(stored), error);
+            });
+    if (!queued) {
+        qCWarning(lcHub, "rejected event for order %ls: the journal's queue is full",
+                  qUtf16Printable(orderId));
+    }
+    return queued;
+}
+
+void OrderHub::dispatch(const OrderEvent &event)
+{
+    // Runs on the journal's writer thread, which completes events in id order,
+    // so frames reach every worker in id order. force: the event is stored,
+    // so it must reach live subscribers even if the inboxes filled meanwhile.
+    m_engine.publish(event.orderId, event.id, SseFrame::encodeEvent(event), true);
+
+    std::lock_guard lock(m_mutex);
+    m_lastEventId = std::max(m_lastEventId, event.id);
     ++m_eventsPublished;
 
     OrderSummary &summary = m_orders[event.orderId];
@@ -45,7 +83,6 @@ std::optional<OrderEvent> OrderHub::publish(OrderEvent event)
 
     qCDebug(lcHub, "published event %llu for order %ls: %ls", event.id,
             qUtf16Printable(event.orderId), qUtf16Printable(event.status));
-    return event;
 }
 
 std::optional<OrderSummary> OrderHub::order(const QString &orderId) const

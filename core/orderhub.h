@@ -8,10 +8,13 @@
 #include <QString>
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 
+class EventJournal;
 class StreamEngine;
+struct HttpError;
 
 // What the hub knows about one order.
 struct OrderSummary
@@ -37,29 +40,44 @@ struct HubSnapshot
     quint64 slowConsumersDropped = 0;
     quint64 publishesRejected = 0;
     quint64 lastEventId = 0;
+    // Filled by OrderStreamService from its reconnect tracker and journal.
+    int reconnectsLastMinute = 0;
+    quint64 reconnectsTotal = 0;
+    bool reconnectStorm = false;
+    qint64 journalSizeBytes = 0;
     // Every order with subscribers or with events, sorted by order id.
     QList<OrderSummary> orders;
     // Recent events newer than the id the caller passed, oldest first.
     QList<OrderEvent> events;
 };
 
-// Assigns event ids, keeps each order's last state and a bounded history of
-// recent events, and hands encoded frames to the streaming engine.
+// Publishes events: stores each in the journal, then encodes its frame once
+// and queues it for every subscriber. Keeps each order's last state and a
+// bounded history of recent events for the console.
 //
-// Thread-safe: the HTTP thread publishes, the console reads snapshots.
+// Thread-safe: the HTTP thread and the console publish, the journal's writer
+// thread completes publishes, the console reads snapshots.
 class OrderHub
 {
 public:
-    OrderHub(StreamEngine &engine, int historyCapacity);
+    // Called on the journal's writer thread once the event is stored and
+    // queued for its subscribers, or with nullopt and the reason when it was
+    // not stored.
+    using PublishCallback = std::function<void(std::optional<OrderEvent> event, const QString &error)>;
+
+    OrderHub(StreamEngine &engine, EventJournal &journal, int historyCapacity);
 
     OrderHub(const OrderHub &) = delete;
     OrderHub &operator=(const OrderHub &) = delete;
 
-    // Assigns the next id and, when event.time is invalid, the current time,
-    // encodes the frame once and queues it for every subscriber of the order.
-    // Returns the published event, or nullopt when the streaming engine's
-    // inboxes are full; a rejected publish consumes no id.
-    std::optional<OrderEvent> publish(OrderEvent event);
+    // Loads the orders' last states and the newest events from the journal.
+    void loadFromJournal();
+
+    // Queues event for the journal, which assigns its id and time. Once the
+    // event is committed, its frame goes to the streaming engine and done runs.
+    // Returns false, and never calls done, when the streaming queues or the
+    // journal's queue are full; the caller answers 503.
+    bool publish(OrderEvent event, PublishCallback done);
 
     std::optional<OrderSummary> order(const QString &orderId) const;
 
@@ -68,14 +86,17 @@ public:
     HubSnapshot snapshot(quint64 eventsAfter, int maxEvents) const;
 
 private:
+    void dispatch(const OrderEvent &event);
+
     StreamEngine &m_engine;
+    EventJournal &m_journal;
     const size_t m_historyCapacity;
 
     mutable std::mutex m_mutex;
     quint64 m_lastEventId = 0;
     quint64 m_eventsPublished = 0;
-    // NOTE: orders are kept for the life of the process; a busy server with
-    // millions of distinct orders grows this map without bound.
+    // NOTE: every order in the journal has an entry here, so memory grows with
+    // the number of distinct orders that retention keeps.
     QHash<QString, OrderSummary> m_orders;
     std::deque<OrderEvent> m_history;
 };

@@ -2,15 +2,17 @@
 
 #include "orderevent.h"
 #include "orderhub.h"
+#include "reconnecttracker.h"
 #include "serverconfig.h"
+#include "streamengine.h"
 
 #include <QObject>
 #include <QThread>
 
 #include <memory>
 
+class EventJournal;
 class OrderHttpServer;
-class StreamEngine;
 
 // Runs the whole server: the streaming engine's workers, the event hub and
 // the HTTP front on a thread of its own, so that no network or hub work runs
@@ -24,12 +26,18 @@ public:
     explicit OrderStreamService(const ServerConfig &config, QObject *parent = nullptr);
     ~OrderStreamService() override;
 
-    // Starts the workers and listens. Blocks until the socket is bound.
-    // Returns false with errorMessage set when listening fails.
+    // Opens the journal, starts the workers and listens. Blocks until the
+    // socket is bound. Returns false with errorMessage set when the journal
+    // cannot be opened or listening fails.
     bool start(QString *errorMessage);
 
-    // Stops accepting, closes every stream and joins the threads.
+    // Stops accepting, commits and answers every publish already queued,
+    // closes every stream after its queued frames, closes the journal and
+    // joins the threads.
     void stop();
+
+    // The journal's file; the default location when config().journalPath is empty.
+    QString journalPath() const;
 
     bool isRunning() const { return m_running; }
     const ServerConfig &config() const { return m_config; }
@@ -39,6 +47,15 @@ public:
 
     // Thread-safe copy of the hub's state; see OrderHub::snapshot().
     HubSnapshot snapshot(quint64 eventsAfter, int maxEvents) const;
+
+    // Open streams, at most limit; asks each streaming worker. Thread-safe.
+    QList<StreamConnection> connections(int limit) const;
+    // Reconnects recorded after afterSequence. Thread-safe.
+    QList<ReconnectRecord> reconnects(quint64 afterSequence, int limit) const;
+    QList<int> reconnectsPerMinute() const;
+
+    // The journal, for the console's history; null while stopped.
+    EventJournal *journal() const { return m_journal.get(); }
 
     // Publishes on the server thread. Emits published() or publishFailed()
     // on the calling object's thread when done.
@@ -51,10 +68,14 @@ Q_SIGNALS:
     void publishFailed(const QString &orderId, const QString &reason);
 
 private:
+    void shutDown();
+
     const ServerConfig m_config;
     QThread m_thread;
+    std::unique_ptr<EventJournal> m_journal;
     std::unique_ptr<StreamEngine> m_engine;
     std::unique_ptr<OrderHub> m_hub;
+    std::unique_ptr<ReconnectTracker> m_reconnects;
     OrderHttpServer *m_server = nullptr;
     bool m_running = false;
     quint16 m_port = 0;

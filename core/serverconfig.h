@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QHostAddress>
+#include <QString>
+#include <QStringList>
 
 // Everything the server needs to start; filled from the command line.
 struct ServerConfig
@@ -19,6 +21,26 @@ struct ServerConfig
     qint64 maxUnsentBytes = 1024 * 1024;
     // Frames each streaming worker may hold before a publish is rejected with 503.
     int inboxCapacity = 65536;
-    // Recent events kept in memory for the console's history.
+    // Recent events kept in memory for the console's live history.
     int historyCapacity = 10000;
+
+    // The SQLite journal file; empty means journal.db in the platform's
+    // application data folder.
+    QString journalPath;
+    // Retention: events kept per order, and their maximum age in seconds;
+    // 0 turns that limit off.
+    int maxEventsPerOrder = 1000;
+    qint64 maxEventAgeSeconds = 7 * 24 * 3600;
+    // A resuming stream that missed more events than this gets order.resync.
+    int replayLimit = 1000;
+
+    // A stream of the same client and order that opens within this window
+    // after one closed counts as a reconnect, in milliseconds.
+    qint64 reconnectWindowMs = 5 * 60 * 1000;
+    // Reconnects per minute at which the console warns of a reconnect storm.
+    int reconnectStormPerMinute = 120;
+
+    // Origins (scheme://host[:port]) whose pages may use the streams and the
+    // publish API from a browser, with credentials. Others get no CORS headers.
+    QStringList corsOrigins;
 };

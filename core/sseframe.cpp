@@ -3,6 +3,7 @@
 #include "orderevent.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace SseFrame {
 
@@ -22,6 +23,21 @@ QByteArray encodeEvent(const OrderEvent &event)
     frame += data;
     frame += "\n\n";
     return frame;
+}
+
+QByteArray encodeResync(const QString &orderId, const QString &reason,
+                        quint64 requestedLastEventId, quint64 currentEventId)
+{
+    QJsonObject json;
+    json.insert(QLatin1String("orderId"), orderId);
+    json.insert(QLatin1String("type"), QLatin1String(OrderEventType::Resync));
+    json.insert(QLatin1String("reason"), reason);
+    json.insert(QLatin1String("lastEventId"), qint64(requestedLastEventId));
+    json.insert(QLatin1String("currentEventId"), qint64(currentEventId));
+
+    return "id: " + QByteArray::number(currentEventId) + "\nevent: "
+            + QByteArray(OrderEventType::Resync) + "\ndata: "
+            + QJsonDocument(json).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
 QByteArray encodeComment(QStringView text)

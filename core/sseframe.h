@@ -15,6 +15,12 @@ namespace SseFrame {
 // JSON escapes CR and LF inside strings, so the data line never breaks the frame.
 QByteArray encodeEvent(const OrderEvent &event);
 
+// Encodes an order.resync event: the stream cannot replay from the client's
+// Last-Event-ID, so the page must re-fetch the order. Its id is the newest
+// event id at the time, so that the browser's next Last-Event-ID is current.
+QByteArray encodeResync(const QString &orderId, const QString &reason,
+                        quint64 requestedLastEventId, quint64 currentEventId);
+
 // Encodes a comment frame. Line breaks in text become separate comment lines.
 QByteArray encodeComment(QStringView text);
 

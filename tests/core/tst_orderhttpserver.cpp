@@ -3,6 +3,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -30,8 +31,11 @@ private Q_SLOTS:
     void healthReportsCounts();
     void connectionCloseIsHonoured();
     void portInUseIsAnError();
+    void corsPreflightAndAllowList();
+    void corsHeadersOnStream();
 
 private:
+    QTemporaryDir m_dir;
     std::unique_ptr<OrderStreamService> m_service;
     quint16 m_port = 0;
 
@@ -40,10 +44,13 @@ private:
 
 void tst_OrderHttpServer::init()
 {
+    QVERIFY(m_dir.isValid());
     ServerConfig config;
+    config.journalPath = m_dir.filePath(QStringLiteral("journal-%1.db").arg(QLatin1String(QTest::currentTestFunction())));
     config.port = 0;
     config.heartbeatIntervalMs = 200;
     config.retryMs = 1500;
+    config.corsOrigins = {QStringLiteral("http://shop.test:8000")};
     config.streamWorkers = 2;
     m_service = std::make_unique<OrderStreamService>(config);
     QString error;
@@ -306,11 +313,59 @@ void tst_OrderHttpServer::portInUseIsAnError()
 {
     ServerConfig config;
     config.port = m_port;
+    config.journalPath = m_dir.filePath(QStringLiteral("second.db"));
     OrderStreamService second(config);
     QString error;
     QVERIFY(!second.start(&error));
     QVERIFY2(error.contains(QString::number(m_port)), qPrintable(error));
     QVERIFY(!second.isRunning());
+}
+
+void tst_OrderHttpServer::corsPreflightAndAllowList()
+{
+    const HttpTestResponse allowed = sendHttpRequest(
+            m_port, "OPTIONS", "/orders/A1/events", {},
+            {"Origin: http://shop.test:8000", "Access-Control-Request-Method: POST"});
+    QCOMPARE(allowed.status, 204);
+    QCOMPARE(allowed.header("Access-Control-Allow-Origin"), QByteArray("http://shop.test:8000"));
+    QCOMPARE(allowed.header("Access-Control-Allow-Credentials"), QByteArray("true"));
+    QVERIFY(allowed.header("Access-Control-Allow-Methods").contains("POST"));
+    QVERIFY(allowed.header("Access-Control-Allow-Headers").contains("Last-Event-ID"));
+
+    const HttpTestResponse other = sendHttpRequest(
+            m_port, "OPTIONS", "/orders/A1/events", {},
+            {"Origin: http://evil.test", "Access-Control-Request-Method: POST"});
+    QCOMPARE(other.status, 204);
+    QVERIFY(other.header("Access-Control-Allow-Origin").isNull());
+    QVERIFY(other.header("Access-Control-Allow-Methods").isNull());
+
+    // Errors carry the headers too, so a page can read why it failed.
+    const HttpTestResponse error = sendHttpRequest(m_port, "POST", "/orders/A1/events", "nope",
+                                                   {"Origin: http://shop.test:8000"});
+    QCOMPARE(error.status, 400);
+    QCOMPARE(error.header("Access-Control-Allow-Origin"), QByteArray("http://shop.test:8000"));
+
+    const HttpTestResponse published = sendHttpRequest(
+            m_port, "POST", "/orders/A1/events", R"({"status":"x"})", {"Origin: http://shop.test:8000"});
+    QCOMPARE(published.status, 202);
+    QCOMPARE(published.header("Access-Control-Allow-Origin"), QByteArray("http://shop.test:8000"));
+
+    const HttpTestResponse noOrigin = sendHttpRequest(m_port, "GET", "/healthz");
+    QVERIFY(noOrigin.header("Access-Control-Allow-Origin").isNull());
+}
+
+void tst_OrderHttpServer::corsHeadersOnStream()
+{
+    SseTestClient allowed;
+    allowed.open(m_port, "/orders/A1/events", {"Origin: http://shop.test:8000"});
+    QTRY_VERIFY(allowed.headComplete());
+    QCOMPARE(allowed.header("Access-Control-Allow-Origin"), QByteArray("http://shop.test:8000"));
+    QCOMPARE(allowed.header("Content-Type"), QByteArray("text/event-stream"));
+
+    SseTestClient other;
+    other.open(m_port, "/orders/A1/events", {"Origin: http://evil.test"});
+    QTRY_VERIFY(other.headComplete());
+    QVERIFY(other.header("Access-Control-Allow-Origin").isNull());
 }
 
 QTEST_GUILESS_MAIN(tst_OrderHttpServer)

@@ -19,6 +19,7 @@
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -59,6 +60,7 @@ private:
     void publishDirectly(const QString &orderId, const QString &status);
     void watchModels();
 
+    QTemporaryDir m_dir;
     std::unique_ptr<OrderStreamService> m_service;
     std::unique_ptr<MainWindow> m_window;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
@@ -76,7 +78,9 @@ void tst_MainWindow::init()
 {
     QSettings().clear();
 
+    QVERIFY(m_dir.isValid());
     ServerConfig config;
+    config.journalPath = m_dir.filePath(QStringLiteral("journal-%1.db").arg(QLatin1String(QTest::currentTestFunction())));
     config.bindAddress = QHostAddress(QHostAddress::LocalHost);
     config.port = 0;
     config.streamWorkers = 2;

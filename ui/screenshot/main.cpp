@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPixmap>
+#include <QTemporaryDir>
 
 #include <cstdio>
 
@@ -49,7 +50,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    // A journal of its own, so the picture shows only the events made here.
+    QTemporaryDir journalDir;
     ServerConfig config;
+    config.journalPath = journalDir.filePath(QStringLiteral("journal.db"));
     config.bindAddress = QHostAddress(QHostAddress::LocalHost);
     config.port = 0;
     config.streamWorkers = 2;
