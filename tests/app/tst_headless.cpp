@@ -1,0 +1,224 @@
+#include "ssetestclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+// The orderstream executable as operators run it: command line, start-up
+// errors, signals, and a crash in the middle of publishing.
+class tst_Headless : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void acknowledgedEventsSurviveSigkill();
+    void sigtermStopsCleanly();
+    void portInUseExitsWithError();
+    void invalidOptionsExitWithUsageError_data();
+    void invalidOptionsExitWithUsageError();
+    void corruptJournalIsReportedAtStartup();
+    void helpListsOptions();
+
+private:
+    // Starts orderstream --headless on a free port with the given journal and
+    // returns the port it reports, or 0.
+    quint16 startServer(const QString &journalPath, const QStringList &extraArguments = {});
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_output;
+};
+
+void tst_Headless::init()
+{
+    QVERIFY(m_dir.isValid());
+    m_output.clear();
+}
+
+void tst_Headless::cleanup()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(10000);
+    }
+    m_process.reset();
+}
+
+quint16 tst_Headless::startServer(const QString &journalPath, const QStringList &extraArguments)
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    connect(m_process.get(), &QProcess::readyRead, this,
+            [this] { m_output += m_process->readAll(); });
+    m_process->start(QStringLiteral(ORDERSTREAM_BINARY),
+                     QStringList{QStringLiteral("--headless"), QStringLiteral("--port"),
+                                 QStringLiteral("0"), QStringLiteral("--journal"), journalPath}
+                             + extraArguments);
+    if (!m_process->waitForStarted(10000))
+        return 0;
+
+    static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
+    QRegularExpressionMatch match;
+    QTest::qWaitFor(
+            [&] {
+                match = listening.match(QString::fromUtf8(m_output));
+                return match.hasMatch() || m_process->state() == QProcess::NotRunning;
+            },
+            20000);
+    return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+}
+
+void tst_Headless::acknowledgedEventsSurviveSigkill()
+{
+    const QString journal = m_dir.filePath(QStringLiteral("crash.db"));
+    quint16 port = startServer(journal);
+    QVERIFY2(port != 0, m_output.constData());
+
+    // Every 202 is a promise that the event is stored.
+    const int count = 50;
+    QList<qint64> acknowledged;
+    for (int i = 0; i < count; ++i) {
+        const HttpTestResponse response = sendHttpRequest(
+                port, "POST", "/orders/CRASH-1/events",
+                R"({"status":"step","message":"event )" + QByteArray::number(i) + R"("})");
+        QCOMPARE(response.status, 202);
+        acknowledged.append(QJsonDocument::fromJson(response.body).object().value(QStringLiteral("id")).toInteger());
+    }
+
+    m_process->kill();
+    QVERIFY(m_process->waitForFinished(10000));
+    QCOMPARE(m_process->exitStatus(), QProcess::CrashExit);
+
+    m_output.clear();
+    port = startServer(journal);
+    QVERIFY2(port != 0, m_output.constData());
+
+    SseTestClient client;
+    client.open(port, "/orders/CRASH-1/events", {"Last-Event-ID: 0"});
+    QTRY_COMPARE(client.events().size(), count);
+    for (int i = 0; i < count; ++i)
+        QCOMPARE(client.events().at(i).id.toLongLong(), acknowledged.at(i));
+
+    // Ids go on after the crash; none is handed out twice.
+    const HttpTestResponse next = sendHttpRequest(port, "POST", "/orders/CRASH-1/events",
+                                                  R"({"status":"after"})");
+    QCOMPARE(next.status, 202);
+    QVERIFY(QJsonDocument::fromJson(next.body).object().value(QStringLiteral("id")).toInteger()
+            > acknowledged.last());
+}
+
+void tst_Headless::sigtermStopsCleanly()
+{
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("term.db")));
+    QVERIFY2(port != 0, m_output.constData());
+
+    SseTestClient client;
+    client.open(port, "/orders/A1/events");
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(sendHttpRequest(port, "POST", "/orders/A1/events", R"({"status":"bye"})").status, 202);
+    QTRY_COMPARE(client.events().size(), 1);
+
+    m_process->terminate();
+    QVERIFY(m_process->waitForFinished(20000));
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+    // The stream ended with a FIN, as a browser needs to reconnect elsewhere.
+    QTRY_VERIFY(!client.isConnected());
+    QVERIFY(m_output.contains("shutting down"));
+}
+
+void tst_Headless::portInUseExitsWithError()
+{
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("first.db")));
+    QVERIFY2(port != 0, m_output.constData());
+
+    QProcess second;
+    second.setProcessChannelMode(QProcess::MergedChannels);
+    second.start(QStringLiteral(ORDERSTREAM_BINARY),
+                 {QStringLiteral("--headless"), QStringLiteral("--port"), QString::number(port),
+                  QStringLiteral("--journal"), m_dir.filePath(QStringLiteral("second.db"))});
+    QVERIFY(second.waitForFinished(20000));
+    QCOMPARE(second.exitCode(), 1);
+    const QByteArray output = second.readAll();
+    const QByteArray expected = "cannot listen on 127.0.0.1 port " + QByteArray::number(port);
+    QVERIFY2(output.contains(expected), output.constData());
+}
+
+void tst_Headless::invalidOptionsExitWithUsageError_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("message");
+
+    QTest::newRow("port out of range") << QStringList{QStringLiteral("--port"), QStringLiteral("70000")}
+                                       << QByteArray("invalid --port value \"70000\"");
+    QTest::newRow("port not a number") << QStringList{QStringLiteral("--port"), QStringLiteral("http")}
+                                       << QByteArray("invalid --port value");
+    QTest::newRow("bad bind address") << QStringList{QStringLiteral("--bind"), QStringLiteral("localhost:80")}
+                                      << QByteArray("invalid --bind address");
+    QTest::newRow("negative heartbeat") << QStringList{QStringLiteral("--heartbeat-interval"), QStringLiteral("-1")}
+                                        << QByteArray("invalid --heartbeat-interval");
+    QTest::newRow("origin with path") << QStringList{QStringLiteral("--cors-origin"), QStringLiteral("https://a.test/x")}
+                                      << QByteArray("invalid --cors-origin");
+}
+
+void tst_Headless::invalidOptionsExitWithUsageError()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, message);
+
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY), QStringList{QStringLiteral("--headless")} + arguments);
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray output = process.readAll();
+    QVERIFY2(output.contains(message), output.constData());
+}
+
+void tst_Headless::corruptJournalIsReportedAtStartup()
+{
+    const QString journal = m_dir.filePath(QStringLiteral("corrupt.db"));
+    QFile file(journal);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    const QByteArray garbage(4096, 'x');
+    file.write(garbage);
+    file.close();
+
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY),
+                  {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
+                   QStringLiteral("--journal"), journal});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray output = process.readAll();
+    QVERIFY2(output.contains(journal.toUtf8()), output.constData());
+
+    // The file is left exactly as it was.
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), garbage);
+}
+
+void tst_Headless::helpListsOptions()
+{
+    QProcess process;
+    process.start(QStringLiteral(ORDERSTREAM_BINARY), {QStringLiteral("--headless"), QStringLiteral("--help")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray help = process.readAllStandardOutput();
+    for (const char *option : {"--headless", "--bind", "--port", "--heartbeat-interval", "--journal",
+                               "--workers", "--listen-backlog", "--cors-origin"})
+        QVERIFY2(help.contains(option), option);
+}
+
+QTEST_GUILESS_MAIN(tst_Headless)
+#include "tst_headless.moc"
