@@ -8,11 +8,13 @@
 #   ORDERSTREAM_WORKERS  --workers of OrderStream and the worker count of "nchan2" (default: 2)
 #   ORDERSTREAM_FLAGS    extra OrderStream flags, split on spaces (default: empty; e.g. "--no-auth")
 #   LOADGEN              prebuilt orderstream-loadgen (default: build it from bench/ with CMake)
+#   CONSOLE_BENCH        orderstream-console-bench for the "console" scenario
+#                        (default: build/bench/orderstream-console-bench)
 #   BENCH_BUILD_DIR      CMake build directory for the load generator (default: $TMPDIR/orderstream-bench-build)
 #   BENCH_STATE_DIR      PID files of running scenario servers (default: $TMPDIR/orderstream-bench-state)
 set -euo pipefail
 
-readonly ALL_SCENARIOS=(idle fanout saturation spread scale roundtrip)
+readonly ALL_SCENARIOS=(idle fanout saturation spread scale roundtrip console)
 readonly ALL_SERVERS=(orderstream nchan1 nchan2 node)
 readonly HOST=127.0.0.1
 
@@ -22,7 +24,8 @@ Usage: bench/run-all.sh [--quick] [--only NAME[,NAME..]] [--servers LIST] [--out
 
   --quick           smaller counts and durations, for a smoke test; the page is marked as such
                     and goes to $TMPDIR/orderstream-benchmarks-quick.md unless --out is given
-  --only NAMES      run only these scenarios: idle, fanout, saturation, spread, scale, roundtrip
+  --only NAMES      run only these scenarios: idle, fanout, saturation, spread, scale, roundtrip,
+                    console
   --servers LIST    comma-separated servers (default: orderstream,nchan1,nchan2,node)
   --out FILE        Markdown output (default: docs/benchmarks.md, or the quick path above)
 
@@ -118,6 +121,10 @@ if [[ -z $out ]]; then
 fi
 
 ORDERSTREAM_BIN=${ORDERSTREAM_BIN:-$repo/build/app/orderstream}
+CONSOLE_BENCH=${CONSOLE_BENCH:-$repo/build/bench/orderstream-console-bench}
+if contains console "${scenarios[@]}" && [[ ! -x $CONSOLE_BENCH ]]; then
+    die "$CONSOLE_BENCH not found; build the project (scripts/build.sh) or set CONSOLE_BENCH"
+fi
 ORDERSTREAM_WORKERS=${ORDERSTREAM_WORKERS:-2}
 ORDERSTREAM_FLAGS=${ORDERSTREAM_FLAGS:-}
 read -r -a orderstream_flags <<< "$ORDERSTREAM_FLAGS"
@@ -201,6 +208,19 @@ start_server() {
 
     case $server in
         orderstream)
+            if [[ $scenario == console ]]; then
+                # The console window (offscreen) with its server, reporting GUI frame times.
+                executable=$(readlink -f "$CONSOLE_BENCH")
+                "$CONSOLE_BENCH" --port "$port" --workers "$ORDERSTREAM_WORKERS" \
+                    --stats "$run_dir/console.stats.json" > "$logfile" 2>&1 &
+                SERVER_PID=$!
+                SERVER_PORT=$port
+                SERVER_STATE_FILE=$state_dir/$SERVER_PID.server
+                echo "$SERVER_PID $port $executable" > "$SERVER_STATE_FILE"
+                wait_listening "$SERVER_PID" "$port" 30 || { stop_server; return 1; }
+                log "console started: PID $SERVER_PID on $HOST:$port"
+                return 0
+            fi
             executable=$(readlink -f "$ORDERSTREAM_BIN")
             # A fresh journal per scenario, inside the run directory.
             "$ORDERSTREAM_BIN" --headless --bind "$HOST" --port "$port" --workers "$ORDERSTREAM_WORKERS" \
@@ -320,6 +340,10 @@ for scenario in "${scenarios[@]}"; do
         "${metrics_json%,}" >> "$scenario_file"
 
     for server in "${servers[@]}"; do
+        # Only OrderStream has a console.
+        if [[ $scenario == console && $server != orderstream ]]; then
+            continue
+        fi
         log "scenario $scenario, server $server"
         if ! start_server "$server" "$scenario"; then
             contains "$server" "${failed_servers[@]+"${failed_servers[@]}"}" || failed_servers+=("$server")
@@ -344,6 +368,13 @@ for scenario in "${scenarios[@]}"; do
         kill -0 "$SERVER_PID" 2> /dev/null || server_alive=false
         stop_server
 
+        if [[ $scenario == console && -s $json_out && -s $run_dir/console.stats.json ]]; then
+            node -e 'const fs = require("fs");
+                const result = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+                Object.assign(result, JSON.parse(fs.readFileSync(process.argv[2], "utf8")));
+                fs.writeFileSync(process.argv[1], JSON.stringify(result));' \
+                "$json_out" "$run_dir/console.stats.json"
+        fi
         result=null
         [[ -s $json_out ]] && result=$(< "$json_out")
         error=""

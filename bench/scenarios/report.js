@@ -41,6 +41,12 @@ const METRICS = {
   latency_p99_ms: { label: 'Latency p99 (ms)', digits: 2, better: 'lower' },
   latency_max_ms: { label: 'Latency max (ms)', digits: 2, better: 'lower' },
   cpu_s: { label: 'Server CPU (s)', digits: 2, better: 'lower' },
+  ui_frame_p50_ms: { label: 'Console GUI thread frame p50 (ms)', digits: 1, better: 'lower' },
+  ui_frame_p99_ms: { label: 'Console GUI thread frame p99 (ms)', digits: 1, better: 'lower' },
+  ui_frame_max_ms: { label: 'Console GUI thread frame max (ms)', digits: 1, better: 'lower' },
+  ui_streams_shown_max: { label: 'Open streams shown by the console (max)', digits: 0, better: null },
+  ui_events_shown: { label: 'Events published shown by the console', digits: 0, better: null },
+  server_events_published: { label: 'Events published (server)', digits: 0, better: null },
 };
 
 function parseArguments(argv) {
