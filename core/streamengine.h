@@ -43,6 +43,9 @@ struct StreamInfo
     std::optional<quint64> lastEventId;
     // The JWT subject, once authentication is on.
     QString subject;
+    // When the stream's token expires, in milliseconds since the epoch; the
+    // worker then closes the stream with a final comment. 0: never.
+    qint64 expiresAtMs = 0;
 };
 
 // What a resuming stream is sent before live events: the stored events after

@@ -27,6 +27,8 @@ const char *closeReasonName(StreamSession::CloseReason reason)
         return "slow consumer: unsent bytes over the limit";
     case StreamSession::CloseReason::ServerStopping:
         return "server stopping";
+    case StreamSession::CloseReason::TokenExpired:
+        return "token expired";
     }
     return "unknown";
 }
@@ -195,7 +197,7 @@ void StreamSession::close(CloseReason reason)
     }
 
     asio::error_code ignored;
-    if (reason == CloseReason::ServerStopping) {
+    if (reason == CloseReason::ServerStopping || reason == CloseReason::TokenExpired) {
         // close() with unread input makes the kernel send RST instead of FIN,
         // and a client may then lose frames it has not read yet. Drain the
         // input (normally the request that opened the stream), then FIN.

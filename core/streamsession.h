@@ -27,6 +27,7 @@ public:
         WriteFailed,
         SlowConsumer,
         ServerStopping,
+        TokenExpired,
     };
 
     StreamSession(StreamWorker &worker, asio::ip::tcp::socket socket, const StreamInfo &info);

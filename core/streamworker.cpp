@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <QDateTime>
+
 #include <chrono>
 
 UniqueFd::~UniqueFd()
@@ -25,6 +27,7 @@ StreamWorker::StreamWorker(int index, StreamEngine &engine)
     , m_counters(engine.m_counters)
     , m_work(asio::make_work_guard(m_io))
     , m_heartbeatTimer(m_io)
+    , m_expiryTimer(m_io)
 {
 }
 
@@ -52,6 +55,7 @@ void StreamWorker::stop()
     asio::post(m_io, [this] {
         closeAll();
         m_heartbeatTimer.cancel();
+        m_expiryTimer.cancel();
         m_work.reset();
     });
     if (m_thread.joinable())
@@ -117,6 +121,13 @@ void StreamWorker::addSession(asio::ip::tcp::socket socket, const StreamInfo &in
 
     qCDebug(lcStream, "worker %d adopted stream of order %ls from %ls:%u", m_index,
             qUtf16Printable(info.orderId), qUtf16Printable(info.remoteAddress), info.remotePort);
+
+    if (info.expiresAtMs > 0) {
+        const bool earliest = m_expiries.empty() || info.expiresAtMs < m_expiries.begin()->first;
+        m_expiries.emplace(info.expiresAtMs, info.connectionId);
+        if (earliest)
+            scheduleExpiry();
+    }
 
     // A resuming stream is subscribed before its replay is read, so every
     // event committed after the read arrives live and is held until then.
@@ -262,6 +273,42 @@ void StreamWorker::sendHeartbeats()
         entry.second->enqueue(frame);
     m_counters.heartbeatsSent.fetch_add(m_sessions.size(), std::memory_order_relaxed);
     flushDirty();
+}
+
+void StreamWorker::scheduleExpiry()
+{
+    if (m_expiries.empty()) {
+        m_expiryTimer.cancel();
+        return;
+    }
+    m_expiryTimer.expires_at(std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(m_expiries.begin()->first)));
+    m_expiryTimer.async_wait([this](const asio::error_code &error) {
+        if (error || m_stopping.load())
+            return;
+        closeExpiredStreams();
+    });
+}
+
+void StreamWorker::closeExpiredStreams()
+{
+    static const QByteArray notice =
+            SseFrame::encodeComment(u"token expired; reconnect with a fresh token");
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    while (!m_expiries.empty() && m_expiries.begin()->first <= nowMs) {
+        const quint64 connectionId = m_expiries.begin()->second;
+        m_expiries.erase(m_expiries.begin());
+        const auto it = m_sessions.find(connectionId);
+        if (it == m_sessions.end())
+            continue;
+        const std::shared_ptr<StreamSession> session = it->second;
+        session->enqueue(notice);
+        session->flush();
+        qCInfo(lcStream, "closed stream of order %ls for %ls: token expired",
+               qUtf16Printable(session->info().orderId), qUtf16Printable(session->info().subject));
+        session->close(StreamSession::CloseReason::TokenExpired);
+    }
+    scheduleExpiry();
 }
 
 void StreamWorker::closeAll()

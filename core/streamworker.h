@@ -11,8 +11,10 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/system_timer.hpp>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -99,6 +101,8 @@ private:
     void flushDirty();
     void scheduleHeartbeat();
     void sendHeartbeats();
+    void scheduleExpiry();
+    void closeExpiredStreams();
     void closeAll();
 
     const int m_index;
@@ -109,6 +113,8 @@ private:
     asio::io_context m_io;
     asio::executor_work_guard<asio::io_context::executor_type> m_work;
     asio::steady_timer m_heartbeatTimer;
+    // Fires at the earliest token expiry of the worker's streams.
+    asio::system_timer m_expiryTimer;
     std::thread m_thread;
     std::atomic<bool> m_stopping{false};
 
@@ -120,6 +126,8 @@ private:
     std::unordered_map<quint64, std::shared_ptr<StreamSession>> m_sessions;
     QHash<QString, std::vector<StreamSession *>> m_subscribers;
     std::vector<std::shared_ptr<StreamSession>> m_dirty;
+    // (expiry in ms since the epoch, connection id), earliest first.
+    std::multimap<qint64, quint64> m_expiries;
 
     mutable std::mutex m_countsMutex;
     QHash<QString, int> m_subscriberCounts;

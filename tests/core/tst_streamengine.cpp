@@ -32,12 +32,14 @@ private Q_SLOTS:
     void publishRejectedWhenInboxFull();
     void replayThenLiveWithoutGapOrDuplicate();
     void resyncFrameStartsStream();
+    void expiredTokenClosesStream();
 
 private:
     // Connects a client to m_listener and hands the accepted socket to engine.
     SseTestClient *openStream(StreamEngine &engine, const QString &orderId,
                               qint64 clientReadBufferSize = 0,
-                              std::optional<quint64> lastEventId = std::nullopt);
+                              std::optional<quint64> lastEventId = std::nullopt,
+                              qint64 expiresAtMs = 0);
 
     QTcpServer m_listener;
     std::vector<std::unique_ptr<SseTestClient>> m_clients;
@@ -77,7 +79,8 @@ void tst_StreamEngine::cleanup()
 
 SseTestClient *tst_StreamEngine::openStream(StreamEngine &engine, const QString &orderId,
                                             qint64 clientReadBufferSize,
-                                            std::optional<quint64> lastEventId)
+                                            std::optional<quint64> lastEventId,
+                                            qint64 expiresAtMs)
 {
     auto client = std::make_unique<SseTestClient>();
     if (clientReadBufferSize > 0)
@@ -96,6 +99,7 @@ SseTestClient *tst_StreamEngine::openStream(StreamEngine &engine, const QString 
     info.remoteAddress = QStringLiteral("127.0.0.1");
     info.connectedAt = QDateTime::currentDateTimeUtc();
     info.lastEventId = lastEventId;
+    info.expiresAtMs = expiresAtMs;
     engine.adopt(fd, info, Preamble);
 
     m_clients.push_back(std::move(client));
@@ -346,6 +350,30 @@ void tst_StreamEngine::resyncFrameStartsStream()
     QVERIFY(engine.publish(QStringLiteral("A1"), 11, frameFor(11)));
     QTRY_COMPARE(client->events().size(), 2);
     QCOMPARE(client->events().last().id, QByteArray("11"));
+}
+
+void tst_StreamEngine::expiredTokenClosesStream()
+{
+    StreamEngine engine(smallConfig());
+    engine.start();
+
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    SseTestClient *expiring = openStream(engine, QStringLiteral("A1"), 0, std::nullopt, nowMs + 300);
+    SseTestClient *later = openStream(engine, QStringLiteral("A1"), 0, std::nullopt, nowMs + 3600000);
+    SseTestClient *never = openStream(engine, QStringLiteral("A1"));
+    QVERIFY(expiring);
+    QVERIFY(later);
+    QVERIFY(never);
+    QTRY_COMPARE(engine.snapshot().connections, 3);
+
+    QTRY_VERIFY(!expiring->isConnected());
+    QVERIFY(expiring->body().endsWith(": token expired; reconnect with a fresh token\n\n"));
+    QCOMPARE(engine.snapshot().connections, 2);
+
+    QVERIFY(engine.publish(QStringLiteral("A1"), 1, frameFor(1)));
+    QTRY_COMPARE(later->events().size(), 1);
+    QTRY_COMPARE(never->events().size(), 1);
+    QVERIFY(later->isConnected());
 }
 
 QTEST_GUILESS_MAIN(tst_StreamEngine)
