@@ -1,6 +1,7 @@
 #include "orderhttpserver.h"
 
 #include "httperror.h"
+#include "httpmetrics.h"
 #include "httpresponse.h"
 #include "logging.h"
 #include "orderhub.h"
@@ -106,11 +107,12 @@ QByteArray methodName(QHttpServerRequest::Method method)
 } // namespace
 
 OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
-                                 const ServerConfig &config, QObject *parent)
+                                 HttpMetrics &metrics, const ServerConfig &config, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_hub(hub)
     , m_engine(engine)
     , m_reconnects(reconnects)
+    , m_metrics(metrics)
     , m_config(config)
     , m_streamPreamble(buildStreamPreamble(config.retryMs))
 {
@@ -158,11 +160,13 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     m_corsHeaders = corsHeaders(request);
 
     const RouteMatch match = matchRoute(segments);
+    m_route = match.route;
     if (match.route == Route::None) {
         missingHandler(request, socket);
         return true;
     }
-    if (match.route != Route::Health && !isValidOrderId(match.orderId)) {
+    const bool hasOrderId = match.route == Route::Order || match.route == Route::Events;
+    if (hasOrderId && !isValidOrderId(match.orderId)) {
         reject(request, socket, invalidOrderId());
         return true;
     }
@@ -175,6 +179,12 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     case Route::Health:
         if (method == QHttpServerRequest::Method::Get)
             serveHealth(request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
+    case Route::Metrics:
+        if (method == QHttpServerRequest::Method::Get)
+            serveMetrics(request, socket);
         else
             rejectMethod(match.route, request, socket);
         return true;
@@ -202,6 +212,8 @@ OrderHttpServer::RouteMatch OrderHttpServer::matchRoute(const QStringList &segme
 {
     if (segments == QStringList{QStringLiteral("healthz")})
         return {Route::Health, {}};
+    if (segments == QStringList{QStringLiteral("metrics")})
+        return {Route::Metrics, {}};
     if (segments.size() == 2 && segments[0] == QLatin1String("orders"))
         return {Route::Order, segments[1]};
     if (segments.size() == 3 && segments[0] == QLatin1String("orders")
@@ -213,6 +225,25 @@ OrderHttpServer::RouteMatch OrderHttpServer::matchRoute(const QStringList &segme
 QByteArray OrderHttpServer::allowedMethods(Route route)
 {
     return route == Route::Events ? QByteArray("GET, POST, OPTIONS") : QByteArray("GET, OPTIONS");
+}
+
+QString OrderHttpServer::routeLabel(Route route)
+{
+    switch (route) {
+    case Route::Health: return QStringLiteral("/healthz");
+    case Route::Metrics: return QStringLiteral("/metrics");
+    case Route::Order: return QStringLiteral("/orders/{orderId}");
+    case Route::Events: return QStringLiteral("/orders/{orderId}/events");
+    case Route::None: break;
+    }
+    return QStringLiteral("other");
+}
+
+void OrderHttpServer::writeJson(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                                const QJsonObject &body)
+{
+    m_metrics.count(routeLabel(m_route), status);
+    HttpResponse::writeJson(socket, request, status, body, m_corsHeaders);
 }
 
 HttpHeaders OrderHttpServer::corsHeaders(const QHttpServerRequest &request) const
@@ -240,6 +271,7 @@ void OrderHttpServer::servePreflight(Route route, const QHttpServerRequest &requ
                                  QByteArray("Authorization, Content-Type, Last-Event-ID, Cache-Control")));
         headers.append(qMakePair(QByteArray("Access-Control-Max-Age"), QByteArray("600")));
     }
+    m_metrics.count(routeLabel(route), 204);
     HttpResponse::write(socket, request, 204, {}, {}, headers);
 }
 
@@ -277,6 +309,7 @@ void OrderHttpServer::reject(const QHttpServerRequest &request, QTcpSocket *sock
     }
     if (error.status == 503)
         headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
+    m_metrics.count(routeLabel(m_route), error.status);
     HttpResponse::writeError(socket, request, error, headers);
 }
 
@@ -289,7 +322,15 @@ void OrderHttpServer::serveHealth(const QHttpServerRequest &request, QTcpSocket 
     body.insert(QLatin1String("ordersWatched"), snapshot.ordersWatched);
     body.insert(QLatin1String("eventsPublished"), qint64(snapshot.eventsPublished));
     body.insert(QLatin1String("streamWorkers"), m_engine.workerCount());
-    HttpResponse::writeJson(socket, request, 200, body, m_corsHeaders);
+    writeJson(request, socket, 200, body);
+}
+
+void OrderHttpServer::serveMetrics(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const QByteArray text = m_metricsSource ? m_metricsSource() : QByteArray();
+    m_metrics.count(routeLabel(Route::Metrics), 200);
+    HttpResponse::write(socket, request, 200, "text/plain; version=0.0.4; charset=utf-8", text,
+                        m_corsHeaders);
 }
 
 void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerRequest &request,
@@ -319,6 +360,7 @@ void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerReque
     // QHttpServer then deletes the unconnected socket after this handler.
     // Nothing may be written through Qt before this point.
     socket->abort();
+    m_metrics.count(routeLabel(Route::Events), 200);
     m_engine.adopt(fd, info, m_corsHeaders.isEmpty() ? m_streamPreamble
                                                      : buildStreamPreamble(m_config.retryMs,
                                                                            m_corsHeaders));
@@ -351,7 +393,9 @@ void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequ
             std::move(event),
             [this, target, closeAfter, headers, orderId](std::optional<OrderEvent> stored,
                                                          const QString &error) {
-                QMetaObject::invokeMethod(this, [target, closeAfter, headers, orderId, stored, error] {
+                QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, orderId, stored,
+                                                 error] {
+                    m_metrics.count(routeLabel(Route::Events), stored ? 202 : 500);
                     if (!target)
                         return;
                     if (!stored) {
@@ -393,5 +437,5 @@ void OrderHttpServer::serveOrder(const QString &orderId, const QHttpServerReques
     body.insert(QLatin1String("lastEventTime"),
                 order->lastEventTime.toUTC().toString(Qt::ISODateWithMs));
     body.insert(QLatin1String("eventCount"), qint64(order->eventCount));
-    HttpResponse::writeJson(socket, request, 200, body, m_corsHeaders);
+    writeJson(request, socket, 200, body);
 }

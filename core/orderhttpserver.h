@@ -6,6 +6,9 @@
 #include <QAbstractHttpServer>
 #include <QByteArray>
 
+#include <functional>
+
+class HttpMetrics;
 class OrderHub;
 class ReconnectTracker;
 class StreamEngine;
@@ -20,6 +23,7 @@ struct HttpError;
 //                                   id once the journal has stored it
 //   GET  /orders/{orderId}          the order's last known status
 //   GET  /healthz                   liveness and live counts
+//   GET  /metrics                   Prometheus text format
 //   OPTIONS on each of them         CORS preflight
 //
 // Every request passes through handleRequest(), the one place where
@@ -36,7 +40,10 @@ class OrderHttpServer : public QAbstractHttpServer
 
 public:
     OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
-                    const ServerConfig &config, QObject *parent = nullptr);
+                    HttpMetrics &metrics, const ServerConfig &config, QObject *parent = nullptr);
+
+    // The body of GET /metrics; called on the server thread.
+    void setMetricsSource(std::function<QByteArray()> source) { m_metricsSource = std::move(source); }
     ~OrderHttpServer() override;
 
     // Listens on the configured address and port with the configured backlog.
@@ -51,7 +58,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    enum class Route { None, Health, Order, Events };
+    enum class Route { None, Health, Metrics, Order, Events };
     struct RouteMatch
     {
         Route route;
@@ -60,12 +67,16 @@ private:
 
     static RouteMatch matchRoute(const QStringList &segments);
     static QByteArray allowedMethods(Route route);
+    static QString routeLabel(Route route);
+    void writeJson(const QHttpServerRequest &request, QTcpSocket *socket, int status,
+                   const QJsonObject &body);
     // CORS headers for an allowed Origin; empty for others and for requests
     // without Origin.
     HttpHeaders corsHeaders(const QHttpServerRequest &request) const;
 
     void servePreflight(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
     void rejectMethod(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveHealth(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveStream(const QString &orderId, const QHttpServerRequest &request,
                      QTcpSocket *socket);
@@ -78,8 +89,11 @@ private:
     OrderHub &m_hub;
     StreamEngine &m_engine;
     ReconnectTracker &m_reconnects;
+    HttpMetrics &m_metrics;
+    std::function<QByteArray()> m_metricsSource;
     const ServerConfig m_config;
     const QByteArray m_streamPreamble;
-    // Headers for every answer to the request being handled.
+    // Headers for every answer to the request being handled, and its route.
     HttpHeaders m_corsHeaders;
+    Route m_route = Route::None;
 };

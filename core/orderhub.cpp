@@ -68,6 +68,7 @@ void OrderHub::dispatch(const OrderEvent &event)
     std::lock_guard lock(m_mutex);
     m_lastEventId = std::max(m_lastEventId, event.id);
     ++m_eventsPublished;
+    ++m_eventsPublishedBySource[event.source];
 
     OrderSummary &summary = m_orders[event.orderId];
     summary.orderId = event.orderId;
@@ -111,6 +112,7 @@ HubSnapshot OrderHub::snapshot(quint64 eventsAfter, int maxEvents) const
     {
         std::lock_guard lock(m_mutex);
         snapshot.eventsPublished = m_eventsPublished;
+        snapshot.eventsPublishedBySource = m_eventsPublishedBySource;
         snapshot.lastEventId = m_lastEventId;
         orders = m_orders;
 

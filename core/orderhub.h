@@ -34,6 +34,8 @@ struct HubSnapshot
     int connections = 0;
     int ordersWatched = 0;
     quint64 eventsPublished = 0;
+    // Events published per source ("api", "console", ...).
+    QHash<QString, quint64> eventsPublishedBySource;
     quint64 framesDelivered = 0;
     quint64 heartbeatsSent = 0;
     quint64 streamsOpened = 0;
@@ -95,6 +97,7 @@ private:
     mutable std::mutex m_mutex;
     quint64 m_lastEventId = 0;
     quint64 m_eventsPublished = 0;
+    QHash<QString, quint64> m_eventsPublishedBySource;
     // NOTE: every order in the journal has an entry here, so memory grows with
     // the number of distinct orders that retention keeps.
     QHash<QString, OrderSummary> m_orders;

@@ -1,14 +1,19 @@
 #include "orderstreamservice.h"
 
 #include "eventjournal.h"
+#include "httpmetrics.h"
 #include "logging.h"
 #include "orderhttpserver.h"
+#include "prometheusformat.h"
 #include "sseframe.h"
 #include "streamengine.h"
 
 #include <QDir>
 #include <QMetaObject>
 #include <QStandardPaths>
+
+#include <algorithm>
+#include <limits>
 
 OrderStreamService::OrderStreamService(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
@@ -96,8 +101,10 @@ bool OrderStreamService::start(QString *errorMessage)
     m_engine->setObserver(observer);
     m_engine->start();
 
+    m_httpMetrics = std::make_unique<HttpMetrics>();
     m_thread.start();
-    m_server = new OrderHttpServer(*m_hub, *m_engine, *m_reconnects, m_config);
+    m_server = new OrderHttpServer(*m_hub, *m_engine, *m_reconnects, *m_httpMetrics, m_config);
+    m_server->setMetricsSource([this] { return metricsText(); });
     m_server->moveToThread(&m_thread);
 
     // The QTcpServer must be created on the thread that runs it.
@@ -161,6 +168,68 @@ HubSnapshot OrderStreamService::snapshot(quint64 eventsAfter, int maxEvents) con
     snapshot.reconnectStorm = m_reconnects->stormActive();
     snapshot.journalSizeBytes = m_journal ? m_journal->fileSizeBytes() : 0;
     return snapshot;
+}
+
+QByteArray OrderStreamService::metricsText() const
+{
+    if (!m_hub)
+        return {};
+    const HubSnapshot hub = m_hub->snapshot(std::numeric_limits<quint64>::max(), 0);
+    const StreamEngineSnapshot streams = m_engine->snapshot();
+
+    PrometheusFormat out;
+    out.family("orderstream_streams_open", "gauge", "SSE streams open now.");
+    out.sample("orderstream_streams_open", hub.connections);
+    out.family("orderstream_streams_opened_total", "counter", "SSE streams accepted.");
+    out.sample("orderstream_streams_opened_total", double(streams.streamsOpened));
+    out.family("orderstream_orders_watched", "gauge", "Orders with at least one open stream.");
+    out.sample("orderstream_orders_watched", hub.ordersWatched);
+
+    out.family("orderstream_events_published_total", "counter",
+               "Events stored and sent to subscribers, by source.");
+    QStringList sources = hub.eventsPublishedBySource.keys();
+    sources.sort();
+    for (const QString &source : std::as_const(sources)) {
+        out.sample("orderstream_events_published_total",
+                   double(hub.eventsPublishedBySource.value(source)),
+                   {qMakePair(QByteArray("source"), source)});
+    }
+    out.family("orderstream_events_delivered_total", "counter",
+               "Event frames queued to subscribers (one per event and subscriber).");
+    out.sample("orderstream_events_delivered_total", double(streams.framesDelivered));
+    out.family("orderstream_heartbeats_sent_total", "counter", "Heartbeat comments sent.");
+    out.sample("orderstream_heartbeats_sent_total", double(streams.heartbeatsSent));
+    out.family("orderstream_slow_consumers_dropped_total", "counter",
+               "Streams closed because their unsent bytes passed the limit.");
+    out.sample("orderstream_slow_consumers_dropped_total", double(streams.slowConsumersDropped));
+    out.family("orderstream_publishes_rejected_total", "counter",
+               "Publishes answered 503 because the streaming queues were full.");
+    out.sample("orderstream_publishes_rejected_total", double(streams.publishesRejected));
+
+    out.family("orderstream_reconnects_total", "counter", "Clients that came back to a stream.");
+    out.sample("orderstream_reconnects_total", double(m_reconnects->total()));
+    out.family("orderstream_replayed_events_total", "counter",
+               "Stored events sent to reconnecting clients.");
+    out.sample("orderstream_replayed_events_total", double(m_reconnects->replayedEventsTotal()));
+    out.family("orderstream_resyncs_total", "counter",
+               "Reconnects answered with order.resync because the history could not serve them.");
+    out.sample("orderstream_resyncs_total", double(m_reconnects->resyncsTotal()));
+
+    out.family("orderstream_http_requests_total", "counter", "HTTP answers by route and status.");
+    const QHash<HttpMetrics::Key, quint64> requests = m_httpMetrics->counts();
+    QList<HttpMetrics::Key> keys = requests.keys();
+    std::sort(keys.begin(), keys.end());
+    for (const HttpMetrics::Key &key : std::as_const(keys)) {
+        out.sample("orderstream_http_requests_total", double(requests.value(key)),
+                   {qMakePair(QByteArray("route"), key.first),
+                    qMakePair(QByteArray("status"), QString::number(key.second))});
+    }
+
+    out.family("orderstream_journal_size_bytes", "gauge", "Size of the journal database and its WAL.");
+    out.sample("orderstream_journal_size_bytes", double(m_journal ? m_journal->fileSizeBytes() : 0));
+    out.family("orderstream_last_event_id", "gauge", "Highest event id assigned.");
+    out.sample("orderstream_last_event_id", double(hub.lastEventId));
+    return out.text();
 }
 
 QList<StreamConnection> OrderStreamService::connections(int limit) const

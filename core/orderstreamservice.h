@@ -12,6 +12,7 @@
 #include <memory>
 
 class EventJournal;
+class HttpMetrics;
 class OrderHttpServer;
 
 // Runs the whole server: the streaming engine's workers, the event hub and
@@ -54,6 +55,10 @@ public:
     QList<ReconnectRecord> reconnects(quint64 afterSequence, int limit) const;
     QList<int> reconnectsPerMinute() const;
 
+    // Every counter and gauge in the Prometheus text format, as GET /metrics
+    // returns it. Thread-safe.
+    QByteArray metricsText() const;
+
     // The journal, for the console's history; null while stopped.
     EventJournal *journal() const { return m_journal.get(); }
 
@@ -76,6 +81,7 @@ private:
     std::unique_ptr<StreamEngine> m_engine;
     std::unique_ptr<OrderHub> m_hub;
     std::unique_ptr<ReconnectTracker> m_reconnects;
+    std::unique_ptr<HttpMetrics> m_httpMetrics;
     OrderHttpServer *m_server = nullptr;
     bool m_running = false;
     quint16 m_port = 0;

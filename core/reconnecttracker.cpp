@@ -101,6 +101,9 @@ void ReconnectTracker::addRecord(ReconnectRecord record, qint64 nowMs)
     std::lock_guard lock(m_mutex);
     record.sequence = m_nextSequence++;
     ++m_total;
+    m_replayedEvents += quint64(record.eventsReplayed);
+    if (record.resync)
+        ++m_resyncs;
 
     if (record.resync) {
         qCInfo(lcHub, "client %ls resumed order %ls from id %llu: resync, %ls",
@@ -176,4 +179,16 @@ quint64 ReconnectTracker::total() const
 {
     std::lock_guard lock(m_mutex);
     return m_total;
+}
+
+quint64 ReconnectTracker::replayedEventsTotal() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_replayedEvents;
+}
+
+quint64 ReconnectTracker::resyncsTotal() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_resyncs;
 }

@@ -68,6 +68,8 @@ public:
     QList<int> reconnectsPerMinute() const;
     bool stormActive() const;
     quint64 total() const;
+    quint64 replayedEventsTotal() const;
+    quint64 resyncsTotal() const;
     int stormThresholdPerMinute() const { return m_stormThreshold; }
 
 private:
@@ -92,4 +94,6 @@ private:
     mutable std::deque<qint64> m_reconnectTimesMs;
     quint64 m_nextSequence = 1;
     quint64 m_total = 0;
+    quint64 m_replayedEvents = 0;
+    quint64 m_resyncs = 0;
 };
