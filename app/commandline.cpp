@@ -1,7 +1,10 @@
 #include "commandline.h"
 
+#include "secretfile.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QHostAddress>
 #include <QUrl>
 
@@ -15,6 +18,40 @@ bool parseInteger(const QString &text, qint64 minimum, qint64 maximum, qint64 &v
 }
 
 } // namespace
+
+bool loadJwtKeys(const QString &secretPath, const QString &publicKeyPath, JwtConfig &jwt,
+                 QString *errorMessage)
+{
+    if (!publicKeyPath.isEmpty()) {
+        QFile file(publicKeyPath);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *errorMessage = QCoreApplication::translate("main", "cannot read --jwt-public-key "
+                                                                "%1: %2")
+                                    .arg(publicKeyPath, file.errorString());
+            return false;
+        }
+        jwt.publicKeyPem = file.readAll();
+    }
+
+    const QByteArray secretFromEnvironment = qgetenv("ORDERSTREAM_JWT_SECRET");
+    if (!secretFromEnvironment.isEmpty()) {
+        jwt.hs256Secret = secretFromEnvironment;
+        return true;
+    }
+    // A public key alone needs no secret; without either, the default secret
+    // file is used and created on first start.
+    if (secretPath.isEmpty() && !publicKeyPath.isEmpty())
+        return true;
+
+    QString error;
+    const QString path = secretPath.isEmpty() ? SecretFile::defaultPath() : secretPath;
+    jwt.hs256Secret = SecretFile::readOrCreate(path, secretPath.isEmpty(), &error);
+    if (jwt.hs256Secret.isEmpty()) {
+        *errorMessage = error;
+        return false;
+    }
+    return true;
+}
 
 bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
                       QString *errorMessage)
@@ -105,9 +142,53 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
                                                 "https://shop.example.com) to use the streams and "
                                                 "the publish API; repeat for more origins."),
             QStringLiteral("origin"));
+    const QCommandLineOption noAuth(
+            QStringLiteral("no-auth"),
+            QCoreApplication::translate("main", "Turn authentication off: anyone who can reach "
+                                                "the port may watch and publish every order."));
+    const QCommandLineOption secretFile(
+            QStringLiteral("jwt-secret-file"),
+            QCoreApplication::translate("main", "Verify HS256 tokens with the secret in <file> "
+                                                "(default: jwt-secret in the application config "
+                                                "folder, created with a random secret on first "
+                                                "start). The environment variable "
+                                                "ORDERSTREAM_JWT_SECRET takes precedence."),
+            QStringLiteral("file"));
+    const QCommandLineOption publicKey(
+            QStringLiteral("jwt-public-key"),
+            QCoreApplication::translate("main", "Verify RS256 or ES256 tokens with the PEM public "
+                                                "key in <file>."),
+            QStringLiteral("file"));
+    const QCommandLineOption issuer(
+            QStringLiteral("jwt-issuer"),
+            QCoreApplication::translate("main", "Accept only tokens whose iss claim is <issuer>."),
+            QStringLiteral("issuer"));
+    const QCommandLineOption audience(
+            QStringLiteral("jwt-audience"),
+            QCoreApplication::translate("main", "Accept only tokens whose aud claim contains "
+                                                "<audience>."),
+            QStringLiteral("audience"));
+    const QCommandLineOption leeway(
+            QStringLiteral("jwt-leeway"),
+            QCoreApplication::translate("main", "Clock skew allowed for exp and nbf, in "
+                                                "<seconds> (default 30)."),
+            QStringLiteral("seconds"), QStringLiteral("30"));
+    const QCommandLineOption tokenCookie(
+            QStringLiteral("token-cookie"),
+            QCoreApplication::translate("main", "Read the token from the cookie <name> when there "
+                                                "is no Authorization header (default "
+                                                "orderstream_token)."),
+            QStringLiteral("name"), QStringLiteral("orderstream_token"));
+    const QCommandLineOption authFailures(
+            QStringLiteral("auth-failures-per-minute"),
+            QCoreApplication::translate("main", "Answer 429 to an address after <count> failed "
+                                                "authentications within a minute (default 30; 0 "
+                                                "turns the limit off)."),
+            QStringLiteral("count"), QStringLiteral("30"));
     parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent,
                        journal, maxEventsPerOrder, maxEventAge, replayLimit, reconnectWindow,
-                       stormThreshold, corsOrigin});
+                       stormThreshold, corsOrigin, noAuth, secretFile, publicKey, issuer, audience,
+                       leeway, tokenCookie, authFailures});
 
     parser.process(arguments);
 
@@ -140,6 +221,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
         {replayLimit, 1, 1000000},
         {reconnectWindow, 0, 24 * 3600},
         {stormThreshold, 0, 100000000},
+        {leeway, 0, 3600},
+        {authFailures, 0, 1000000},
     };
     for (IntegerOption &integer : integers) {
         const QString text = parser.value(integer.option);
@@ -175,6 +258,18 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     result.server.reconnectWindowMs = integers[8].value * 1000;
     result.server.reconnectStormPerMinute = int(integers[9].value);
     result.server.journalPath = parser.value(journal);
+
+    result.server.authEnabled = !parser.isSet(noAuth);
+    result.server.jwt.leewaySeconds = int(integers[10].value);
+    result.server.authFailuresPerMinute = int(integers[11].value);
+    result.server.jwt.issuer = parser.value(issuer);
+    result.server.jwt.audience = parser.value(audience);
+    result.server.tokenCookieName = parser.value(tokenCookie);
+    if (result.server.authEnabled
+        && !loadJwtKeys(parser.value(secretFile), parser.value(publicKey), result.server.jwt,
+                        errorMessage)) {
+        return false;
+    }
 
     const QStringList origins = parser.values(corsOrigin);
     for (const QString &origin : origins) {

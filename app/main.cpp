@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "orderstreamservice.h"
 #include "shutdownsignals.h"
+#include "tokencommand.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -28,6 +29,13 @@ bool hasHeadlessFlag(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && std::strcmp(argv[1], "token") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("orderstream"));
+        QCoreApplication::setOrganizationName(QStringLiteral("OrderStream"));
+        return runTokenCommand(QCoreApplication::arguments());
+    }
+
     const bool headless = hasHeadlessFlag(argc, argv);
     qSetMessagePattern(QStringLiteral(
             "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"

@@ -6,7 +6,8 @@
 # Environment:
 #   ORDERSTREAM_BIN      server binary (default: build/app/orderstream)
 #   ORDERSTREAM_WORKERS  --workers of OrderStream and the worker count of "nchan2" (default: 2)
-#   ORDERSTREAM_FLAGS    extra OrderStream flags, split on spaces (default: empty; e.g. "--no-auth")
+#   ORDERSTREAM_FLAGS    extra OrderStream flags, split on spaces (default: empty; the script
+#                        always passes --no-auth and a fresh --journal)
 #   LOADGEN              prebuilt orderstream-loadgen (default: build it from bench/ with CMake)
 #   CONSOLE_BENCH        orderstream-console-bench for the "console" scenario
 #                        (default: build/bench/orderstream-console-bench)
@@ -222,9 +223,10 @@ start_server() {
                 return 0
             fi
             executable=$(readlink -f "$ORDERSTREAM_BIN")
-            # A fresh journal per scenario, inside the run directory.
+            # A fresh journal per scenario, inside the run directory. Authentication is off, like
+            # on the peers, so every server does the same work per request.
             "$ORDERSTREAM_BIN" --headless --bind "$HOST" --port "$port" --workers "$ORDERSTREAM_WORKERS" \
-                --journal "$run_dir/$scenario.journal.db" \
+                --journal "$run_dir/$scenario.journal.db" --no-auth \
                 "${orderstream_flags[@]}" > "$logfile" 2>&1 &
             ;;
         nchan1|nchan2)

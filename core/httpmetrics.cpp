@@ -11,3 +11,15 @@ QHash<HttpMetrics::Key, quint64> HttpMetrics::counts() const
     std::lock_guard lock(m_mutex);
     return m_counts;
 }
+
+void HttpMetrics::countAuthFailure(const QString &reason)
+{
+    std::lock_guard lock(m_mutex);
+    ++m_authFailures[reason];
+}
+
+QHash<QString, quint64> HttpMetrics::authFailures() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_authFailures;
+}

@@ -6,7 +6,8 @@
 
 #include <mutex>
 
-// Counts HTTP answers by route and status for /metrics. Thread-safe.
+// Counts HTTP answers by route and status, and rejected authentication by
+// reason, for /metrics. Thread-safe.
 class HttpMetrics
 {
 public:
@@ -15,7 +16,11 @@ public:
     void count(const QString &route, int status);
     QHash<Key, quint64> counts() const;
 
+    void countAuthFailure(const QString &reason);
+    QHash<QString, quint64> authFailures() const;
+
 private:
     mutable std::mutex m_mutex;
     QHash<Key, quint64> m_counts;
+    QHash<QString, quint64> m_authFailures;
 };

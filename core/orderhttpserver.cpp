@@ -114,6 +114,8 @@ OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectT
     , m_reconnects(reconnects)
     , m_metrics(metrics)
     , m_config(config)
+    , m_verifier(config.jwt)
+    , m_authLimiter(config.authFailuresPerMinute)
     , m_streamPreamble(buildStreamPreamble(config.retryMs))
 {
 }
@@ -175,6 +177,13 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
         return true;
     }
 
+    std::optional<JwtClaims> claims;
+    if (hasOrderId) {
+        claims = authorize(match, request, socket);
+        if (!claims)
+            return true;
+    }
+
     switch (match.route) {
     case Route::Health:
         if (method == QHttpServerRequest::Method::Get)
@@ -196,7 +205,7 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
         return true;
     case Route::Events:
         if (method == QHttpServerRequest::Method::Get)
-            serveStream(match.orderId, request, socket);
+            serveStream(match.orderId, *claims, request, socket);
         else if (method == QHttpServerRequest::Method::Post)
             servePublish(match.orderId, request, socket);
         else
@@ -258,6 +267,88 @@ HttpHeaders OrderHttpServer::corsHeaders(const QHttpServerRequest &request) cons
     };
 }
 
+QByteArray OrderHttpServer::findToken(const QHttpServerRequest &request) const
+{
+    const QByteArray authorization = request.value("authorization").trimmed();
+    if (authorization.size() > 7 && authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0)
+        return authorization.mid(7).trimmed();
+
+    const QByteArray cookieName = m_config.tokenCookieName.toUtf8();
+    const QList<QByteArray> cookies = request.value("cookie").split(';');
+    for (const QByteArray &cookie : cookies) {
+        const qsizetype equals = cookie.indexOf('=');
+        if (equals > 0 && cookie.left(equals).trimmed() == cookieName)
+            return cookie.mid(equals + 1).trimmed();
+    }
+
+    return request.query().queryItemValue(QStringLiteral("access_token"), QUrl::FullyDecoded).toUtf8();
+}
+
+std::optional<JwtClaims> OrderHttpServer::authorize(const RouteMatch &match,
+                                                    const QHttpServerRequest &request,
+                                                    QTcpSocket *socket)
+{
+    if (!m_config.authEnabled)
+        return JwtClaims{};
+
+    const QString client = clientAddress(request.remoteAddress());
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (const int wait = m_authLimiter.secondsBlocked(client, nowMs); wait > 0) {
+        m_metrics.countAuthFailure(QStringLiteral("rate_limited"));
+        reject(request, socket,
+               HttpError{429, QStringLiteral("too_many_failures"),
+                         QStringLiteral("too many failed authentications from this address; "
+                                        "retry in %1 s").arg(wait)},
+               {qMakePair(QByteArray("Retry-After"), QByteArray::number(wait))});
+        return std::nullopt;
+    }
+
+    // The token is never logged, wherever it came from.
+    const QByteArray token = findToken(request);
+    if (token.isEmpty()) {
+        m_authLimiter.recordFailure(client, nowMs);
+        m_metrics.countAuthFailure(QStringLiteral("missing_token"));
+        reject(request, socket,
+               HttpError{401, QStringLiteral("missing_token"),
+                         QStringLiteral("a bearer token is required: send it in the "
+                                        "Authorization header, the %1 cookie or the "
+                                        "access_token query parameter")
+                                 .arg(m_config.tokenCookieName)},
+               {qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer realm=\"orderstream\""))});
+        return std::nullopt;
+    }
+
+    const JwtVerification verification = m_verifier.verify(token);
+    if (const JwtError *error = std::get_if<JwtError>(&verification)) {
+        m_authLimiter.recordFailure(client, nowMs);
+        m_metrics.countAuthFailure(QStringLiteral("invalid_token"));
+        QByteArray challenge = "Bearer realm=\"orderstream\", error=\"invalid_token\", "
+                               "error_description=\"";
+        challenge += error->message.toUtf8().replace('"', '\'') + '"';
+        reject(request, socket,
+               HttpError{401, QStringLiteral("invalid_token"),
+                         QStringLiteral("%1: %2").arg(error->codeName(), error->message)},
+               {qMakePair(QByteArray("WWW-Authenticate"), challenge)});
+        return std::nullopt;
+    }
+
+    const JwtClaims &claims = std::get<JwtClaims>(verification);
+    const bool publishing = match.route == Route::Events
+            && request.method() == QHttpServerRequest::Method::Post;
+    const bool allowed = publishing ? mayPublish(claims) : mayWatch(claims, match.orderId);
+    if (!allowed) {
+        m_metrics.countAuthFailure(QStringLiteral("forbidden"));
+        reject(request, socket,
+               HttpError{403, QStringLiteral("forbidden"),
+                         publishing ? QStringLiteral("the token lacks the %1 scope needed to publish")
+                                              .arg(m_config.jwt.publishScope)
+                                    : QStringLiteral("the token does not grant access to order %1")
+                                              .arg(match.orderId)});
+        return std::nullopt;
+    }
+    return claims;
+}
+
 void OrderHttpServer::servePreflight(Route route, const QHttpServerRequest &request,
                                      QTcpSocket *socket)
 {
@@ -295,14 +386,14 @@ void OrderHttpServer::missingHandler(const QHttpServerRequest &request, QTcpSock
 }
 
 void OrderHttpServer::reject(const QHttpServerRequest &request, QTcpSocket *socket,
-                             const HttpError &error)
+                             const HttpError &error, const HttpHeaders &extraHeaders)
 {
     qCInfo(lcHttp, "%d %s %ls from %ls: %ls", error.status,
            methodName(request.method()).constData(), qUtf16Printable(request.url().path()),
            qUtf16Printable(clientAddress(request.remoteAddress())),
            qUtf16Printable(error.message));
 
-    HttpHeaders headers = m_corsHeaders;
+    HttpHeaders headers = m_corsHeaders + extraHeaders;
     if (error.status == 405) {
         const RouteMatch match = matchRoute(pathSegments(request.url()));
         headers.append(qMakePair(QByteArray("Allow"), allowedMethods(match.route)));
@@ -333,8 +424,8 @@ void OrderHttpServer::serveMetrics(const QHttpServerRequest &request, QTcpSocket
                         m_corsHeaders);
 }
 
-void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerRequest &request,
-                                  QTcpSocket *socket)
+void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claims,
+                                  const QHttpServerRequest &request, QTcpSocket *socket)
 {
     // F_DUPFD_CLOEXEC keeps the duplicate out of child processes, which would
     // otherwise hold the connection open after the stream is closed.
@@ -353,6 +444,12 @@ void OrderHttpServer::serveStream(const QString &orderId, const QHttpServerReque
     info.remotePort = socket->peerPort();
     info.connectedAt = QDateTime::currentDateTimeUtc();
     info.lastEventId = readLastEventId(request, info.remoteAddress);
+    info.subject = claims.subject;
+    // The verifier accepts a token until exp plus the leeway, so the stream
+    // lasts as long; closing it earlier would make the browser reconnect in a
+    // loop with a token that is still accepted.
+    if (claims.expiresAt)
+        info.expiresAtMs = claims.expiresAt->toMSecsSinceEpoch() + qint64(m_config.jwt.leewaySeconds) * 1000;
     if (!info.lastEventId)
         m_reconnects.streamOpened(info);
 

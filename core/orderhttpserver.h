@@ -1,6 +1,8 @@
 #pragma once
 
+#include "authfailurelimiter.h"
 #include "httpresponse.h"
+#include "jwtverifier.h"
 #include "serverconfig.h"
 
 #include <QAbstractHttpServer>
@@ -26,7 +28,7 @@ struct HttpError;
 //   GET  /metrics                   Prometheus text format
 //   OPTIONS on each of them         CORS preflight
 //
-// Every request passes through handleRequest(), the one place where
+// Every request passes through handleRequest(), the one place where CORS,
 // authentication and limits apply. Qt parses the request and sends error
 // answers; an accepted stream leaves Qt: its descriptor is duplicated, the
 // QTcpSocket is aborted (which closes only Qt's descriptor) and the streaming
@@ -74,17 +76,27 @@ private:
     // without Origin.
     HttpHeaders corsHeaders(const QHttpServerRequest &request) const;
 
+    // Checks the request's token and its access to the route. Returns the
+    // claims, or nullopt after answering 401, 403 or 429. With authentication
+    // off it returns empty claims.
+    std::optional<JwtClaims> authorize(const RouteMatch &match, const QHttpServerRequest &request,
+                                       QTcpSocket *socket);
+    // Reads the token from the Authorization header, the token cookie or the
+    // access_token query parameter, in that order.
+    QByteArray findToken(const QHttpServerRequest &request) const;
+
     void servePreflight(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
     void rejectMethod(Route route, const QHttpServerRequest &request, QTcpSocket *socket);
     void serveMetrics(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveHealth(const QHttpServerRequest &request, QTcpSocket *socket);
-    void serveStream(const QString &orderId, const QHttpServerRequest &request,
-                     QTcpSocket *socket);
+    void serveStream(const QString &orderId, const JwtClaims &claims,
+                     const QHttpServerRequest &request, QTcpSocket *socket);
     void servePublish(const QString &orderId, const QHttpServerRequest &request,
                       QTcpSocket *socket);
     void serveOrder(const QString &orderId, const QHttpServerRequest &request,
                     QTcpSocket *socket);
-    void reject(const QHttpServerRequest &request, QTcpSocket *socket, const HttpError &error);
+    void reject(const QHttpServerRequest &request, QTcpSocket *socket, const HttpError &error,
+                const HttpHeaders &extraHeaders = {});
 
     OrderHub &m_hub;
     StreamEngine &m_engine;
@@ -92,6 +104,8 @@ private:
     HttpMetrics &m_metrics;
     std::function<QByteArray()> m_metricsSource;
     const ServerConfig m_config;
+    const JwtVerifier m_verifier;
+    AuthFailureLimiter m_authLimiter;
     const QByteArray m_streamPreamble;
     // Headers for every answer to the request being handled, and its route.
     HttpHeaders m_corsHeaders;

@@ -2,6 +2,7 @@
 
 #include "eventjournal.h"
 #include "httpmetrics.h"
+#include "jwtverifier.h"
 #include "logging.h"
 #include "orderhttpserver.h"
 #include "prometheusformat.h"
@@ -39,6 +40,21 @@ bool OrderStreamService::start(QString *errorMessage)
 {
     if (m_running)
         return true;
+
+    if (m_config.authEnabled) {
+        QString keyError;
+        if (!JwtVerifier(m_config.jwt).isValid(&keyError)) {
+            if (errorMessage) {
+                *errorMessage = tr("authentication is on but its key is not usable: %1; "
+                                   "configure a JWT secret or public key, or start with --no-auth")
+                                        .arg(keyError);
+            }
+            return false;
+        }
+    } else {
+        qCWarning(lcService, "authentication is off: anyone who can reach the port may watch "
+                             "and publish every order");
+    }
 
     JournalConfig journalConfig;
     journalConfig.path = journalPath();
@@ -223,6 +239,16 @@ QByteArray OrderStreamService::metricsText() const
         out.sample("orderstream_http_requests_total", double(requests.value(key)),
                    {qMakePair(QByteArray("route"), key.first),
                     qMakePair(QByteArray("status"), QString::number(key.second))});
+    }
+
+    out.family("orderstream_auth_failures_total", "counter",
+               "Requests rejected by authentication, by reason.");
+    const QHash<QString, quint64> authFailures = m_httpMetrics->authFailures();
+    QStringList reasons = authFailures.keys();
+    reasons.sort();
+    for (const QString &reason : std::as_const(reasons)) {
+        out.sample("orderstream_auth_failures_total", double(authFailures.value(reason)),
+                   {qMakePair(QByteArray("reason"), reason)});
     }
 
     out.family("orderstream_journal_size_bytes", "gauge", "Size of the journal database and its WAL.");

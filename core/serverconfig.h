@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jwtverifier.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -39,6 +41,18 @@ struct ServerConfig
     qint64 reconnectWindowMs = 5 * 60 * 1000;
     // Reconnects per minute at which the console warns of a reconnect storm.
     int reconnectStormPerMinute = 120;
+
+    // When true, every route but /healthz and /metrics needs a valid JWT. The
+    // command line turns it on unless --no-auth is given; code that embeds the
+    // service (tests, tools) sets it explicitly.
+    bool authEnabled = false;
+    JwtConfig jwt;
+    // The cookie that may carry the token, for browsers' EventSource, which
+    // cannot set an Authorization header.
+    QString tokenCookieName = QStringLiteral("orderstream_token");
+    // Failed authentications per remote address and minute before further
+    // requests from that address get 429; 0 turns the limit off.
+    int authFailuresPerMinute = 30;
 
     // Origins (scheme://host[:port]) whose pages may use the streams and the
     // publish API from a browser, with credentials. Others get no CORS headers.

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -26,8 +27,14 @@ private Q_SLOTS:
     void invalidOptionsExitWithUsageError();
     void corruptJournalIsReportedAtStartup();
     void helpListsOptions();
+    void authIsOnByDefault();
+    void tokenCommandNeedsSubject();
 
 private:
+    // An environment whose config and data folders are inside m_dir, so that
+    // the tests never touch the user's own files.
+    QProcessEnvironment environment() const;
+
     // Starts orderstream --headless on a free port with the given journal and
     // returns the port it reports, or 0.
     quint16 startServer(const QString &journalPath, const QStringList &extraArguments = {});
@@ -52,9 +59,19 @@ void tst_Headless::cleanup()
     m_process.reset();
 }
 
+QProcessEnvironment tst_Headless::environment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+    environment.remove(QStringLiteral("ORDERSTREAM_JWT_SECRET"));
+    return environment;
+}
+
 quint16 tst_Headless::startServer(const QString &journalPath, const QStringList &extraArguments)
 {
     m_process = std::make_unique<QProcess>();
+    m_process->setProcessEnvironment(environment());
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     connect(m_process.get(), &QProcess::readyRead, this,
             [this] { m_output += m_process->readAll(); });
@@ -79,7 +96,7 @@ quint16 tst_Headless::startServer(const QString &journalPath, const QStringList 
 void tst_Headless::acknowledgedEventsSurviveSigkill()
 {
     const QString journal = m_dir.filePath(QStringLiteral("crash.db"));
-    quint16 port = startServer(journal);
+    quint16 port = startServer(journal, {QStringLiteral("--no-auth")});
     QVERIFY2(port != 0, m_output.constData());
 
     // Every 202 is a promise that the event is stored.
@@ -98,7 +115,7 @@ void tst_Headless::acknowledgedEventsSurviveSigkill()
     QCOMPARE(m_process->exitStatus(), QProcess::CrashExit);
 
     m_output.clear();
-    port = startServer(journal);
+    port = startServer(journal, {QStringLiteral("--no-auth")});
     QVERIFY2(port != 0, m_output.constData());
 
     SseTestClient client;
@@ -117,7 +134,7 @@ void tst_Headless::acknowledgedEventsSurviveSigkill()
 
 void tst_Headless::sigtermStopsCleanly()
 {
-    const quint16 port = startServer(m_dir.filePath(QStringLiteral("term.db")));
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("term.db")), {QStringLiteral("--no-auth")});
     QVERIFY2(port != 0, m_output.constData());
 
     SseTestClient client;
@@ -137,13 +154,15 @@ void tst_Headless::sigtermStopsCleanly()
 
 void tst_Headless::portInUseExitsWithError()
 {
-    const quint16 port = startServer(m_dir.filePath(QStringLiteral("first.db")));
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("first.db")), {QStringLiteral("--no-auth")});
     QVERIFY2(port != 0, m_output.constData());
 
     QProcess second;
+    second.setProcessEnvironment(environment());
     second.setProcessChannelMode(QProcess::MergedChannels);
     second.start(QStringLiteral(ORDERSTREAM_BINARY),
-                 {QStringLiteral("--headless"), QStringLiteral("--port"), QString::number(port),
+                 {QStringLiteral("--headless"), QStringLiteral("--no-auth"), QStringLiteral("--port"),
+                  QString::number(port),
                   QStringLiteral("--journal"), m_dir.filePath(QStringLiteral("second.db"))});
     QVERIFY(second.waitForFinished(20000));
     QCOMPARE(second.exitCode(), 1);
@@ -175,8 +194,10 @@ void tst_Headless::invalidOptionsExitWithUsageError()
     QFETCH(QByteArray, message);
 
     QProcess process;
+    process.setProcessEnvironment(environment());
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(ORDERSTREAM_BINARY), QStringList{QStringLiteral("--headless")} + arguments);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY),
+                  QStringList{QStringLiteral("--headless"), QStringLiteral("--no-auth")} + arguments);
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitCode(), 2);
     const QByteArray output = process.readAll();
@@ -193,10 +214,11 @@ void tst_Headless::corruptJournalIsReportedAtStartup()
     file.close();
 
     QProcess process;
+    process.setProcessEnvironment(environment());
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(QStringLiteral(ORDERSTREAM_BINARY),
-                  {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("0"),
-                   QStringLiteral("--journal"), journal});
+                  {QStringLiteral("--headless"), QStringLiteral("--no-auth"), QStringLiteral("--port"),
+                   QStringLiteral("0"), QStringLiteral("--journal"), journal});
     QVERIFY(process.waitForFinished(20000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 1);
@@ -218,6 +240,50 @@ void tst_Headless::helpListsOptions()
     for (const char *option : {"--headless", "--bind", "--port", "--heartbeat-interval", "--journal",
                                "--workers", "--listen-backlog", "--cors-origin"})
         QVERIFY2(help.contains(option), option);
+}
+
+void tst_Headless::authIsOnByDefault()
+{
+    // No key options: the server creates a secret in its config folder.
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("auth.db")));
+    QVERIFY2(port != 0, m_output.constData());
+    const QString secretPath = m_dir.filePath(QStringLiteral("config/OrderStream/orderstream/jwt-secret"));
+    QVERIFY(QFileInfo::exists(secretPath));
+    QCOMPARE(QFile::permissions(secretPath) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
+
+    const HttpTestResponse anonymous = sendHttpRequest(port, "GET", "/orders/8015g000001AbCdAAK/events");
+    QCOMPARE(anonymous.status, 401);
+
+    // "orderstream token" signs with the same secret.
+    QProcess tokenCommand;
+    tokenCommand.setProcessEnvironment(environment());
+    tokenCommand.start(QStringLiteral(ORDERSTREAM_BINARY),
+                       {QStringLiteral("token"), QStringLiteral("--subject"), QStringLiteral("alice"),
+                        QStringLiteral("--orders"), QStringLiteral("8015g000001AbCdAAK")});
+    QVERIFY(tokenCommand.waitForFinished(20000));
+    QCOMPARE(tokenCommand.exitCode(), 0);
+    const QByteArray token = tokenCommand.readAllStandardOutput().trimmed();
+    QCOMPARE(token.count('.'), 2);
+
+    SseTestClient client;
+    client.open(port, "/orders/8015g000001AbCdAAK/events", {"Authorization: Bearer " + token});
+    QTRY_VERIFY(client.headComplete());
+    QCOMPARE(client.statusCode(), 200);
+    const HttpTestResponse other = sendHttpRequest(port, "GET", "/orders/OTHER/events", {},
+                                                   {"Authorization: Bearer " + token});
+    QCOMPARE(other.status, 403);
+    QVERIFY(!m_output.contains(token));
+}
+
+void tst_Headless::tokenCommandNeedsSubject()
+{
+    QProcess tokenCommand;
+    tokenCommand.setProcessEnvironment(environment());
+    tokenCommand.start(QStringLiteral(ORDERSTREAM_BINARY), {QStringLiteral("token")});
+    QVERIFY(tokenCommand.waitForFinished(20000));
+    QCOMPARE(tokenCommand.exitCode(), 2);
+    QVERIFY(tokenCommand.readAllStandardError().contains("--subject is required"));
 }
 
 QTEST_GUILESS_MAIN(tst_Headless)
