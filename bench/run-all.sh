@@ -410,6 +410,12 @@ if contains node "${servers[@]}"; then
 fi
 
 mkdir -p "$(dirname "$out")"
+# Text written by people below this marker (targets, analysis) survives a new run.
+analysis_marker='<!-- Written by hand below this line; bench/run-all.sh keeps it. -->'
+analysis=""
+if [[ -f $out ]] && grep -qF "$analysis_marker" "$out"; then
+    analysis=$(awk -v marker="$analysis_marker" 'found || index($0, marker) { found = 1; print }' "$out")
+fi
 BENCH_QUICK=$quick \
 BENCH_SERVERS=$(IFS=,; echo "${servers[*]}") \
 BENCH_FAILED_SERVERS=$(IFS=,; echo "${failed_servers[*]+"${failed_servers[*]}"}") \
@@ -425,5 +431,8 @@ BENCH_NOFILE="$(ulimit -Hn)" \
 BENCH_ORDERSTREAM_VERSION="$orderstream_version" \
 BENCH_PEER_VERSIONS="$(printf '%s; ' "${peer_versions[@]+"${peer_versions[@]}"}" | sed 's/; $//')" \
     node "$bench/scenarios/report.js" --scenarios "$scenario_file" --results "$results" --out "$out"
+if [[ -n $analysis ]]; then
+    printf '\n%s\n' "$analysis" >> "$out"
+fi
 
 log "wrote $out (raw results: $results)"
