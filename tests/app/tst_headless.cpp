@@ -84,7 +84,8 @@ quint16 tst_Headless::startServer(const QString &journalPath, const QStringList 
 
     static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
     QRegularExpressionMatch match;
-    QTest::qWaitFor(
+    // The caller checks the returned port, so the wait's own result is not needed.
+    [[maybe_unused]] const bool finished = QTest::qWaitFor(
             [&] {
                 match = listening.match(QString::fromUtf8(m_output));
                 return match.hasMatch() || m_process->state() == QProcess::NotRunning;
