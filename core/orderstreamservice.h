@@ -59,7 +59,8 @@ public:
     // returns it. Thread-safe.
     QByteArray metricsText() const;
 
-    // The journal, for the console's history; null while stopped.
+    // The journal, for the console's history. Null before the first start;
+    // after stop() it still exists but is closed, and reads return nothing.
     EventJournal *journal() const { return m_journal.get(); }
 
     // Publishes on the server thread. Emits published() or publishFailed()

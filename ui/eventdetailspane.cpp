@@ -27,12 +27,22 @@ QPlainTextEdit *createCodeView(const QString &objectName, const QString &accessi
 
 } // namespace
 
-EventDetailsPane::EventDetailsPane(QWidget *parent) : QWidget(parent)
+EventDetailsPane::EventDetailsPane(QWidget *parent) : EventDetailsPane(QString(), parent) { }
+
+EventDetailsPane::EventDetailsPane(const QString &objectNamePrefix, QWidget *parent)
+    : QWidget(parent)
 {
+    const QString jsonName = objectNamePrefix.isEmpty()
+            ? QStringLiteral("eventJson")
+            : objectNamePrefix + QLatin1String("EventJson");
+    const QString frameName = objectNamePrefix.isEmpty()
+            ? QStringLiteral("eventFrame")
+            : objectNamePrefix + QLatin1String("EventFrame");
+
     m_title = new QLabel(this);
     m_frameTitle = new QLabel(this);
-    m_json = createCodeView(QStringLiteral("eventJson"), tr("Event JSON"), this);
-    m_frame = createCodeView(QStringLiteral("eventFrame"), tr("Server-Sent Events frame"), this);
+    m_json = createCodeView(jsonName, tr("Event JSON"), this);
+    m_frame = createCodeView(frameName, tr("Server-Sent Events frame"), this);
 
     auto *layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

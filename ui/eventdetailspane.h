@@ -16,6 +16,10 @@ class EventDetailsPane : public QWidget
 
 public:
     explicit EventDetailsPane(QWidget *parent = nullptr);
+    // objectNamePrefix names the JSON and frame views "<prefix>EventJson" and
+    // "<prefix>EventFrame", so that findChild() can tell two panes in one
+    // window apart. Without a prefix they are "eventJson" and "eventFrame".
+    explicit EventDetailsPane(const QString &objectNamePrefix, QWidget *parent = nullptr);
     ~EventDetailsPane() override;
 
     void setEvent(const OrderEvent &event);

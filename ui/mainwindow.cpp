@@ -1,24 +1,32 @@
 #include "mainwindow.h"
 
+#include "connectionspanel.h"
+#include "eventjournal.h"
 #include "eventsmodel.h"
 #include "eventspanel.h"
 #include "figurestrip.h"
+#include "historypanel.h"
 #include "ordersmodel.h"
 #include "orderspanel.h"
 #include "orderstreamservice.h"
 #include "publishpanel.h"
+#include "reconnectionspanel.h"
 #include "snapshotpoller.h"
+#include "viewformat.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 
 namespace {
@@ -32,6 +40,9 @@ const QLatin1String State("mainWindow/state");
 const QLatin1String EventsLayout("mainWindow/eventsLayout");
 const QLatin1String OrderSearch("filters/orderSearch");
 const QLatin1String EventFilter("filters/eventOrderId");
+const QLatin1String CentreTab("mainWindow/centreTab");
+const QLatin1String HistoryOrderFilter("filters/historyOrderId");
+const QLatin1String HistoryStatusFilter("filters/historyStatus");
 } // namespace SettingsKey
 
 QString formatUptime(qint64 seconds)
@@ -70,10 +81,11 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
     m_eventsModel->setObjectName(QStringLiteral("eventsModel"));
     m_poller = new SnapshotPoller(m_service, this);
 
-    m_eventsPanel = new EventsPanel(m_eventsModel, this);
-    setCentralWidget(m_eventsPanel);
+    createCentreTabs();
 
     m_figures = new FigureStrip(this);
+    m_figures->setObjectName(QStringLiteral("figureStrip"));
+    m_figures->setReconnectStormThreshold(m_service->config().reconnectStormPerMinute);
     m_figuresBar = new QToolBar(tr("Figures"), this);
     m_figuresBar->setObjectName(QStringLiteral("figuresToolBar"));
     m_figuresBar->setMovable(false);
@@ -90,6 +102,12 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
     connect(m_ordersPanel, &OrdersPanel::orderFocused, this, &MainWindow::focusOrder);
     connect(m_eventsPanel, &EventsPanel::showAllOrdersRequested, m_ordersPanel,
             &OrdersPanel::clearOrderSelection);
+    connect(m_connectionsPanel, &ConnectionsPanel::showAllOrdersRequested, m_ordersPanel,
+            &OrdersPanel::clearOrderSelection);
+    connect(m_reconnectionsPanel, &ReconnectionsPanel::showAllOrdersRequested, m_ordersPanel,
+            &OrdersPanel::clearOrderSelection);
+    connect(m_historyPanel, &HistoryPanel::historyExported, this,
+            &MainWindow::showHistoryExported);
     connect(m_service, &OrderStreamService::started, this, &MainWindow::updateServerState);
     connect(m_service, &OrderStreamService::stopped, this, &MainWindow::updateServerState);
 
@@ -101,6 +119,35 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createCentreTabs()
+{
+    m_eventsPanel = new EventsPanel(m_eventsModel, this);
+    m_eventsPanel->setObjectName(QStringLiteral("eventsPanel"));
+    m_connectionsPanel = new ConnectionsPanel(m_service, this);
+    m_connectionsPanel->setObjectName(QStringLiteral("connectionsPanel"));
+    m_reconnectionsPanel = new ReconnectionsPanel(m_service, this);
+    m_reconnectionsPanel->setObjectName(QStringLiteral("reconnectionsPanel"));
+    m_historyPanel = new HistoryPanel(m_service, this);
+    m_historyPanel->setObjectName(QStringLiteral("historyPanel"));
+
+    // The order of the tabs matches CentreTab. The titles have no mnemonics
+    // because those would clash with the menus' (Alt+H opens Help). Ctrl+1
+    // to Ctrl+4 in the View menu switch tabs instead.
+    m_centreTabs = new QTabWidget(this);
+    m_centreTabs->setObjectName(QStringLiteral("centreTabs"));
+    m_centreTabs->setDocumentMode(true);
+    m_centreTabs->addTab(m_eventsPanel, tr("Events"));
+    m_centreTabs->addTab(m_connectionsPanel, tr("Connections"));
+    m_centreTabs->addTab(m_reconnectionsPanel, tr("Reconnections"));
+    m_centreTabs->addTab(m_historyPanel, tr("History"));
+    setCentralWidget(m_centreTabs);
+}
+
+void MainWindow::showCentreTab(CentreTab tab)
+{
+    m_centreTabs->setCurrentIndex(int(tab));
+}
 
 void MainWindow::createDocks()
 {
@@ -126,6 +173,8 @@ QDockWidget *MainWindow::addPanelDock(QWidget *panel, const QString &title,
 void MainWindow::createMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(m_historyPanel->exportAction());
+    fileMenu->addSeparator();
     QAction *quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcuts(QKeySequence::Quit);
     quitAction->setStatusTip(tr("Close the console and stop the server"));
@@ -146,6 +195,8 @@ void MainWindow::createMenus()
     viewMenu->addAction(m_figuresBar->toggleViewAction());
     viewMenu->addAction(m_ordersDock->toggleViewAction());
     viewMenu->addAction(m_publishDock->toggleViewAction());
+    viewMenu->addSeparator();
+    addCentreTabActions(viewMenu);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = helpMenu->addAction(tr("&About OrderStream"), this,
@@ -153,6 +204,49 @@ void MainWindow::createMenus()
     aboutAction->setMenuRole(QAction::AboutRole);
     QAction *aboutQtAction = helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     aboutQtAction->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::addCentreTabActions(QMenu *menu)
+{
+    struct TabAction
+    {
+        CentreTab tab;
+        const char *objectName;
+        QString text;
+        QString statusTip;
+        QKeySequence shortcut;
+    };
+    const TabAction tabActions[] = {
+        {EventsTab, "showEventsTabAction", tr("Show E&vents"),
+         tr("Show the live event history"), QKeySequence(Qt::CTRL | Qt::Key_1)},
+        {ConnectionsTab, "showConnectionsTabAction", tr("Show C&onnections"),
+         tr("Show the open streams"), QKeySequence(Qt::CTRL | Qt::Key_2)},
+        {ReconnectionsTab, "showReconnectionsTabAction", tr("Show Reco&nnections"),
+         tr("Show the clients that came back to a stream"), QKeySequence(Qt::CTRL | Qt::Key_3)},
+        {HistoryTab, "showHistoryTabAction", tr("Show &History"),
+         tr("Search and export the events in the journal"), QKeySequence(Qt::CTRL | Qt::Key_4)},
+    };
+
+    auto *group = new QActionGroup(this);
+    group->setExclusive(true);
+    for (const TabAction &tabAction : tabActions) {
+        QAction *action = menu->addAction(tabAction.text);
+        action->setObjectName(QLatin1String(tabAction.objectName));
+        action->setCheckable(true);
+        action->setShortcut(tabAction.shortcut);
+        action->setStatusTip(tabAction.statusTip);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this,
+                [this, tab = tabAction.tab] { showCentreTab(tab); });
+    }
+
+    const auto checkCurrentTab = [group](int index) {
+        const QList<QAction *> actions = group->actions();
+        if (index >= 0 && index < actions.size())
+            actions.at(index)->setChecked(true);
+    };
+    connect(m_centreTabs, &QTabWidget::currentChanged, group, checkCurrentTab);
+    checkCurrentTab(m_centreTabs->currentIndex());
 }
 
 void MainWindow::createStatusBar()
@@ -164,10 +258,13 @@ void MainWindow::createStatusBar()
     m_stateLabel->setObjectName(QStringLiteral("serverState"));
     m_uptimeLabel = new QLabel(this);
     m_uptimeLabel->setObjectName(QStringLiteral("uptime"));
+    m_journalLabel = new QLabel(this);
+    m_journalLabel->setObjectName(QStringLiteral("journalSize"));
 
     statusBar()->addPermanentWidget(m_addressLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
     statusBar()->addPermanentWidget(m_uptimeLabel);
+    statusBar()->addPermanentWidget(m_journalLabel);
 }
 
 void MainWindow::applySnapshot(const HubSnapshot &snapshot)
@@ -177,7 +274,9 @@ void MainWindow::applySnapshot(const HubSnapshot &snapshot)
     m_figures->showSnapshot(snapshot);
     m_eventsPanel->setEventsSkipped(m_poller->eventsSkipped());
     m_publishPanel->setLastEventId(snapshot.lastEventId);
+    m_reconnectionsPanel->refresh();
     updateUptime();
+    updateJournalSize(snapshot.journalSizeBytes);
 }
 
 void MainWindow::clearHistory()
@@ -189,6 +288,9 @@ void MainWindow::clearHistory()
 void MainWindow::focusOrder(const QString &orderId)
 {
     m_eventsPanel->setFocusedOrderId(orderId);
+    m_connectionsPanel->setFocusedOrderId(orderId);
+    m_reconnectionsPanel->setFocusedOrderId(orderId);
+    m_historyPanel->setFocusedOrderId(orderId);
     if (!orderId.isEmpty())
         m_publishPanel->setOrderId(orderId);
 }
@@ -210,6 +312,7 @@ void MainWindow::updateServerState()
         m_stateLabel->setText(tr("Server stopped"));
     }
     updateUptime();
+    updateJournalSize(m_poller->latest().journalSizeBytes);
 }
 
 void MainWindow::updateUptime()
@@ -225,6 +328,31 @@ void MainWindow::updateUptime()
     m_uptimeLabel->setText(tr("Uptime %1").arg(formatUptime(seconds)));
     m_uptimeLabel->setToolTip(
             tr("Started %1").arg(QLocale().toString(startedAt.toLocalTime(), QLocale::LongFormat)));
+}
+
+void MainWindow::updateJournalSize(qint64 sizeBytes)
+{
+    const QString path = QDir::toNativeSeparators(m_service->journalPath());
+    const EventJournal *journal = m_service->journal();
+    if (!journal) {
+        m_journalLabel->setText(tr("Journal not open"));
+        m_journalLabel->setToolTip(tr("Journal file: %1").arg(path));
+        return;
+    }
+
+    m_journalLabel->setText(tr("Journal %1").arg(ViewFormat::dataSize(sizeBytes)));
+    m_journalLabel->setToolTip(journal->isOpen()
+                                       ? tr("Journal file: %1").arg(path)
+                                       : tr("Journal file: %1 (closed while the server is stopped)")
+                                                 .arg(path));
+}
+
+void MainWindow::showHistoryExported(const QString &fileName, int eventCount)
+{
+    statusBar()->showMessage(tr("Exported %1 events to %2")
+                                     .arg(QLocale().toString(eventCount),
+                                          QDir::toNativeSeparators(fileName)),
+                             10000);
 }
 
 void MainWindow::showAbout()
@@ -248,6 +376,11 @@ bool MainWindow::restoreSettings()
     m_eventsPanel->restoreLayout(settings.value(SettingsKey::EventsLayout).toByteArray());
     m_ordersPanel->setSearchText(settings.value(SettingsKey::OrderSearch).toString());
     m_eventsPanel->setFilterText(settings.value(SettingsKey::EventFilter).toString());
+    m_historyPanel->setFilterTexts(settings.value(SettingsKey::HistoryOrderFilter).toString(),
+                                   settings.value(SettingsKey::HistoryStatusFilter).toString());
+    const int centreTab = settings.value(SettingsKey::CentreTab, int(EventsTab)).toInt();
+    if (centreTab >= 0 && centreTab < m_centreTabs->count())
+        m_centreTabs->setCurrentIndex(centreTab);
     return stateRestored;
 }
 
@@ -259,6 +392,9 @@ void MainWindow::saveSettings() const
     settings.setValue(SettingsKey::EventsLayout, m_eventsPanel->saveLayout());
     settings.setValue(SettingsKey::OrderSearch, m_ordersPanel->searchText());
     settings.setValue(SettingsKey::EventFilter, m_eventsPanel->filterText());
+    settings.setValue(SettingsKey::CentreTab, m_centreTabs->currentIndex());
+    settings.setValue(SettingsKey::HistoryOrderFilter, m_historyPanel->orderFilterText());
+    settings.setValue(SettingsKey::HistoryStatusFilter, m_historyPanel->statusFilterText());
 }
 
 void MainWindow::showEvent(QShowEvent *event)

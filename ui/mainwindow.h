@@ -2,21 +2,29 @@
 
 #include <QMainWindow>
 
+class ConnectionsPanel;
 class EventsModel;
 class EventsPanel;
 class FigureStrip;
+class HistoryPanel;
 class OrderStreamService;
 class OrdersModel;
 class OrdersPanel;
 class PublishPanel;
 class QDockWidget;
 class QLabel;
+class QMenu;
+class QTabWidget;
 class QToolBar;
+class ReconnectionsPanel;
 class SnapshotPoller;
 struct HubSnapshot;
 
-// The operations console: live figures, the Orders dock, the event history
-// and the Publish dock, all fed from one snapshot of the service per tick.
+// The operations console: live figures, the Orders dock, the centre tabs
+// (live events, open connections, reconnections, journal history) and the
+// Publish dock, fed from one snapshot of the service per tick. The
+// Connections tab lists streams on its own slower timer, and History reads
+// the journal when the user searches.
 //
 // The window reads the service and publishes through it, but never starts or
 // stops it. Geometry, dock layout and filters persist in QSettings.
@@ -30,13 +38,21 @@ public:
     explicit MainWindow(OrderStreamService *service, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // The centre tabs, in order.
+    enum CentreTab { EventsTab, ConnectionsTab, ReconnectionsTab, HistoryTab };
+    Q_ENUM(CentreTab)
+
+    void showCentreTab(CentreTab tab);
+
 protected:
     void showEvent(QShowEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void createCentreTabs();
     void createDocks();
     void createMenus();
+    void addCentreTabActions(QMenu *menu);
     void createStatusBar();
     QDockWidget *addPanelDock(QWidget *panel, const QString &title, const QString &objectName,
                               Qt::DockWidgetArea area);
@@ -47,6 +63,8 @@ private:
     void focusOrderSearch();
     void updateServerState();
     void updateUptime();
+    void updateJournalSize(qint64 sizeBytes);
+    void showHistoryExported(const QString &fileName, int eventCount);
     void showAbout();
 
     // Restores the saved layout and filters. Returns false when no dock
@@ -63,13 +81,18 @@ private:
     QToolBar *m_figuresBar = nullptr;
     OrdersPanel *m_ordersPanel = nullptr;
     QDockWidget *m_ordersDock = nullptr;
+    QTabWidget *m_centreTabs = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
+    ConnectionsPanel *m_connectionsPanel = nullptr;
+    ReconnectionsPanel *m_reconnectionsPanel = nullptr;
+    HistoryPanel *m_historyPanel = nullptr;
     PublishPanel *m_publishPanel = nullptr;
     QDockWidget *m_publishDock = nullptr;
 
     QLabel *m_addressLabel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_uptimeLabel = nullptr;
+    QLabel *m_journalLabel = nullptr;
     // Set until the first show sizes the docks of a window without a saved layout.
     bool m_dockWidthsPending = false;
 };

@@ -36,9 +36,25 @@ int main(int argc, char **argv)
     const QCommandLineOption sizeOption(
             QStringLiteral("size"), QStringLiteral("Window size in pixels (default: 1600x900)."),
             QStringLiteral("WIDTHxHEIGHT"), QStringLiteral("1600x900"));
+    const QCommandLineOption tabOption(
+            QStringLiteral("tab"),
+            QStringLiteral("Centre tab to show: events, connections, reconnections or history "
+                           "(default: events)."),
+            QStringLiteral("name"), QStringLiteral("events"));
     parser.addOption(outputOption);
     parser.addOption(sizeOption);
+    parser.addOption(tabOption);
     parser.process(app);
+
+    const QStringList tabNames{QStringLiteral("events"), QStringLiteral("connections"),
+                               QStringLiteral("reconnections"), QStringLiteral("history")};
+    const qsizetype tabIndex = tabNames.indexOf(parser.value(tabOption));
+    if (tabIndex < 0) {
+        std::fprintf(stderr, "orderstream_screenshot: invalid --tab '%s'; expected one of %s\n",
+                     qPrintable(parser.value(tabOption)),
+                     qPrintable(tabNames.join(QStringLiteral(", "))));
+        return 2;
+    }
 
     const QStringList size = parser.value(sizeOption).split(QLatin1Char('x'));
     const int width = size.size() == 2 ? size.at(0).toInt() : 0;
@@ -71,6 +87,10 @@ int main(int argc, char **argv)
 
     ScreenshotScenario scenario(&service, &window);
     if (!scenario.run(&error)) {
+        std::fprintf(stderr, "orderstream_screenshot: %s\n", qPrintable(error));
+        return 1;
+    }
+    if (!scenario.showTab(MainWindow::CentreTab(tabIndex), &error)) {
         std::fprintf(stderr, "orderstream_screenshot: %s\n", qPrintable(error));
         return 1;
     }

@@ -18,9 +18,13 @@
 #include <QNetworkRequest>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QTableView>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
+
+#include <iterator>
 
 namespace {
 
@@ -61,6 +65,19 @@ constexpr EventSpec Events[] = {
      R"({"plan":"fiber-100","port":"OLT-2/4/1"})"},
 };
 
+// The stream of this order drops after the first EventsBeforeReconnect
+// events, misses the rest while away, and resumes with Last-Event-ID, so the
+// server replays them and records a reconnect.
+constexpr char ReconnectingOrder[] = "ORD-10473";
+constexpr int EventsBeforeReconnect = 6;
+
+QByteArray streamRequest(const QByteArray &orderId, const QByteArray &extraHeaders = {})
+{
+    return "GET /orders/" + orderId
+            + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n"
+            + extraHeaders + "\r\n";
+}
+
 } // namespace
 
 ScreenshotScenario::ScreenshotScenario(OrderStreamService *service, MainWindow *window,
@@ -80,8 +97,20 @@ ScreenshotScenario::~ScreenshotScenario()
 
 bool ScreenshotScenario::run(QString *errorMessage)
 {
-    return openStreams(errorMessage) && postEvents(errorMessage)
-            && publishFromPanel(errorMessage) && waitForWindow(errorMessage);
+    return openStreams(errorMessage) && postEvents(0, EventsBeforeReconnect, errorMessage)
+            && dropStream(errorMessage)
+            && postEvents(EventsBeforeReconnect, int(std::size(Events)), errorMessage)
+            && resumeStream(errorMessage) && publishFromPanel(errorMessage)
+            && waitForWindow(errorMessage);
+}
+
+QTcpSocket *ScreenshotScenario::openStream(const QByteArray &request)
+{
+    auto *socket = new QTcpSocket(this);
+    socket->setProxy(QNetworkProxy::NoProxy);
+    connect(socket, &QTcpSocket::connected, socket, [socket, request] { socket->write(request); });
+    socket->connectToHost(m_service->config().bindAddress, m_service->port());
+    return socket;
 }
 
 bool ScreenshotScenario::openStreams(QString *errorMessage)
@@ -89,14 +118,10 @@ bool ScreenshotScenario::openStreams(QString *errorMessage)
     int expected = 0;
     for (const StreamSpec &spec : Streams) {
         for (int i = 0; i < spec.subscribers; ++i) {
-            auto *socket = new QTcpSocket(this);
-            socket->setProxy(QNetworkProxy::NoProxy);
-            const QByteArray request = "GET /orders/" + QByteArray(spec.orderId)
-                    + "/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n";
-            connect(socket, &QTcpSocket::connected, socket,
-                    [socket, request] { socket->write(request); });
-            socket->connectToHost(m_service->config().bindAddress, m_service->port());
+            QTcpSocket *socket = openStream(streamRequest(spec.orderId));
             m_streams.append(socket);
+            if (qstrcmp(spec.orderId, ReconnectingOrder) == 0)
+                m_reconnectingStream = socket;
             ++expected;
         }
     }
@@ -109,9 +134,71 @@ bool ScreenshotScenario::openStreams(QString *errorMessage)
     return true;
 }
 
-bool ScreenshotScenario::postEvents(QString *errorMessage)
+bool ScreenshotScenario::dropStream(QString *errorMessage)
 {
-    for (const EventSpec &spec : Events) {
+    Q_ASSERT(m_reconnectingStream);
+    QTcpSocket *stream = m_reconnectingStream;
+
+    // The stream's last "id:" line is the Last-Event-ID a browser would send.
+    const QRegularExpression idLine(QStringLiteral("^id: (\\d+)$"),
+                                    QRegularExpression::MultilineOption);
+    QByteArray received;
+    const auto hasEvent = [&] {
+        received += stream->readAll();
+        return idLine.match(QString::fromUtf8(received)).hasMatch();
+    };
+    if (!waitUntil(hasEvent, StepTimeoutMs)) {
+        *errorMessage = QStringLiteral("timed out waiting for an event on the stream of %1")
+                                .arg(QLatin1String(ReconnectingOrder));
+        return false;
+    }
+    QRegularExpressionMatchIterator ids = idLine.globalMatch(QString::fromUtf8(received));
+    while (ids.hasNext())
+        m_lastEventIdBeforeDrop = ids.next().captured(1).toULongLong();
+
+    const int streamsBefore = m_service->snapshot(0, 0).connections;
+    m_streams.removeOne(stream);
+    stream->disconnectFromHost();
+    stream->deleteLater();
+    m_reconnectingStream = nullptr;
+    if (!waitUntil([&] { return m_service->snapshot(0, 0).connections == streamsBefore - 1; },
+                   StepTimeoutMs)) {
+        *errorMessage = QStringLiteral("timed out waiting for the server to close the stream of %1")
+                                .arg(QLatin1String(ReconnectingOrder));
+        return false;
+    }
+    return true;
+}
+
+bool ScreenshotScenario::resumeStream(QString *errorMessage)
+{
+    const int streamsBefore = m_service->snapshot(0, 0).connections;
+    const quint64 reconnectsBefore = m_service->snapshot(0, 0).reconnectsTotal;
+    m_streams.append(openStream(streamRequest(
+            ReconnectingOrder,
+            "Last-Event-ID: " + QByteArray::number(m_lastEventIdBeforeDrop) + "\r\n")));
+
+    const bool resumed = waitUntil(
+            [&] {
+                const HubSnapshot snapshot = m_service->snapshot(0, 0);
+                return snapshot.connections == streamsBefore + 1
+                        && snapshot.reconnectsTotal == reconnectsBefore + 1;
+            },
+            StepTimeoutMs);
+    if (!resumed) {
+        *errorMessage = QStringLiteral("timed out waiting for the stream of %1 to resume from "
+                                       "event %2")
+                                .arg(QLatin1String(ReconnectingOrder))
+                                .arg(m_lastEventIdBeforeDrop);
+        return false;
+    }
+    return true;
+}
+
+bool ScreenshotScenario::postEvents(int first, int last, QString *errorMessage)
+{
+    for (int index = first; index < last; ++index) {
+        const EventSpec &spec = Events[index];
         QUrl url;
         url.setScheme(QStringLiteral("http"));
         url.setHost(m_service->config().bindAddress.toString());
@@ -191,12 +278,17 @@ bool ScreenshotScenario::waitForWindow(QString *errorMessage)
     Q_ASSERT(eventsModel);
 
     // The window has the events once its model lists them, and the streams
-    // have them once every frame is delivered.
+    // have them once every frame is delivered. framesDelivered counts live
+    // frames only, so the events the dropped stream got by replay are not in it.
     quint64 expectedFrames = 0;
-    for (const EventSpec &event : Events) {
+    for (int index = 0; index < int(std::size(Events)); ++index) {
+        const EventSpec &event = Events[index];
         for (const StreamSpec &stream : Streams) {
-            if (qstrcmp(event.orderId, stream.orderId) == 0)
-                expectedFrames += quint64(stream.subscribers);
+            if (qstrcmp(event.orderId, stream.orderId) != 0)
+                continue;
+            expectedFrames += quint64(stream.subscribers);
+            if (index >= EventsBeforeReconnect && qstrcmp(event.orderId, ReconnectingOrder) == 0)
+                expectedFrames -= 1;
         }
     }
     expectedFrames += 1; // the console's publish to ORD-10481
@@ -226,6 +318,29 @@ bool ScreenshotScenario::waitForWindow(QString *errorMessage)
     }
 
     selectEvent(QStringLiteral("Failed"));
+    return true;
+}
+
+bool ScreenshotScenario::showTab(int tab, QString *errorMessage)
+{
+    m_window->showCentreTab(MainWindow::CentreTab(tab));
+
+    const char *tableName = nullptr;
+    switch (MainWindow::CentreTab(tab)) {
+    case MainWindow::EventsTab: return true;
+    case MainWindow::ConnectionsTab: tableName = "connectionsTable"; break;
+    case MainWindow::ReconnectionsTab: tableName = "reconnectionsTable"; break;
+    case MainWindow::HistoryTab: tableName = "historyTable"; break;
+    }
+
+    auto *view = m_window->findChild<QTableView *>(QLatin1String(tableName));
+    Q_ASSERT(view);
+    if (!waitUntil([view] { return view->model()->rowCount() > 0; }, StepTimeoutMs)) {
+        *errorMessage =
+                QStringLiteral("timed out waiting for rows in %1").arg(QLatin1String(tableName));
+        return false;
+    }
+    view->selectRow(0);
     return true;
 }
 

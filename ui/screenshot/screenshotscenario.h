@@ -12,7 +12,8 @@ class QTcpSocket;
 
 // Puts real traffic through a running service, so that a screenshot of the
 // console shows live state. It opens SSE streams over loopback sockets,
-// publishes events with HTTP POST as an orchestrator would, and publishes one
+// publishes events with HTTP POST as an orchestrator would, drops one stream
+// and resumes it with Last-Event-ID as a browser would, and publishes one
 // event from the window's Publish panel.
 class ScreenshotScenario : public QObject
 {
@@ -29,9 +30,17 @@ public:
     // false with errorMessage set when a step fails or times out.
     bool run(QString *errorMessage);
 
+    // Shows a centre tab and waits until it lists the scenario's data.
+    // Returns false with errorMessage set when it times out.
+    bool showTab(int tab, QString *errorMessage);
+
 private:
+    QTcpSocket *openStream(const QByteArray &request);
     bool openStreams(QString *errorMessage);
-    bool postEvents(QString *errorMessage);
+    // Publishes Events[first] to Events[last - 1].
+    bool postEvents(int first, int last, QString *errorMessage);
+    bool dropStream(QString *errorMessage);
+    bool resumeStream(QString *errorMessage);
     bool publishFromPanel(QString *errorMessage);
     bool waitForWindow(QString *errorMessage);
     void selectEvent(const QString &status);
@@ -43,5 +52,7 @@ private:
     MainWindow *const m_window;
     QNetworkAccessManager m_network;
     QList<QTcpSocket *> m_streams;
+    QTcpSocket *m_reconnectingStream = nullptr;
+    quint64 m_lastEventIdBeforeDrop = 0;
     quint64 m_eventsPublished = 0;
 };
