@@ -1,5 +1,7 @@
 #include "connectionspanel.h"
 
+#include "orderfocusbar.h"
+
 #include "connectionsmodel.h"
 #include "focusedorderfiltermodel.h"
 #include "orderstreamservice.h"
@@ -45,15 +47,15 @@ ConnectionsPanel::ConnectionsPanel(OrderStreamService *service, QWidget *parent)
     ViewFormat::fitColumnToText(m_view, ConnectionsModel::LastSentId, QStringLiteral("0000000"));
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(createFilterBar());
+    m_focusBar = new OrderFocusBar(QStringLiteral("connections"), this);
+    layout->addWidget(m_focusBar);
     layout->addWidget(m_view, 1);
 
     // Each tick also repaints the "Connected" ages, which change with the
     // clock while the model stays the same.
     m_refreshTimer.setInterval(RefreshIntervalMs);
     connect(&m_refreshTimer, &QTimer::timeout, this, &ConnectionsPanel::refresh);
-    connect(
-        m_showAllButton, &QPushButton::clicked, this, &ConnectionsPanel::showAllOrdersRequested);
+    connect(m_focusBar, &OrderFocusBar::showAllRequested, this, &ConnectionsPanel::showAllOrdersRequested);
     // A stopped engine returns no streams without querying its workers, so
     // this extra listing costs nothing and empties the table at once.
     connect(m_service, &OrderStreamService::stopped, this, &ConnectionsPanel::refresh);
@@ -66,31 +68,10 @@ ConnectionsPanel::ConnectionsPanel(OrderStreamService *service, QWidget *parent)
 
 ConnectionsPanel::~ConnectionsPanel() = default;
 
-QWidget *ConnectionsPanel::createFilterBar()
-{
-    auto *bar = new QWidget(this);
-
-    m_focusLabel = new QLabel(bar);
-    m_focusLabel->setObjectName(QStringLiteral("connectionsFocus"));
-    m_showAllButton = new QPushButton(tr("Show All Orders"), bar);
-    m_showAllButton->setObjectName(QStringLiteral("connectionsShowAllButton"));
-    m_summaryLabel = new QLabel(bar);
-    m_summaryLabel->setObjectName(QStringLiteral("connectionsSummary"));
-
-    auto *layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_focusLabel);
-    layout->addWidget(m_showAllButton);
-    layout->addStretch(1);
-    layout->addWidget(m_summaryLabel);
-    return bar;
-}
-
 void ConnectionsPanel::setFocusedOrderId(const QString &orderId)
 {
     m_proxy->setFocusedOrderId(orderId);
-    m_focusLabel->setText(orderId.isEmpty() ? tr("All orders") : tr("Only order %1").arg(orderId));
-    m_showAllButton->setVisible(!orderId.isEmpty());
+    m_focusBar->setFocusedOrderId(orderId);
 }
 
 void ConnectionsPanel::refresh()
@@ -105,17 +86,17 @@ void ConnectionsPanel::refresh()
 void ConnectionsPanel::updateSummary(int listed)
 {
     if (!m_service->isRunning()) {
-        m_summaryLabel->setText(tr("The server is not running, so no streams are open."));
+        m_focusBar->setSummary(tr("The server is not running, so no streams are open."));
         return;
     }
 
     const QString count = QLocale().toString(listed);
     if (listed >= MaxConnections)
-        m_summaryLabel->setText(tr("Showing the first %1 open streams. More are open.").arg(count));
+        m_focusBar->setSummary(tr("Showing the first %1 open streams. More are open.").arg(count));
     else if (listed == 1)
-        m_summaryLabel->setText(tr("1 open stream"));
+        m_focusBar->setSummary(tr("1 open stream"));
     else
-        m_summaryLabel->setText(tr("%1 open streams").arg(count));
+        m_focusBar->setSummary(tr("%1 open streams").arg(count));
 }
 
 void ConnectionsPanel::showEvent(QShowEvent *event)

@@ -6,9 +6,8 @@
 
 class ConnectionsModel;
 class FocusedOrderFilterModel;
+class OrderFocusBar;
 class OrderStreamService;
-class QLabel;
-class QPushButton;
 class QTableView;
 
 // The Connections tab: every open stream with its client, order and what it
@@ -50,16 +49,13 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
-    QWidget *createFilterBar();
     void updateSummary(int listed);
 
     OrderStreamService *const m_service;
     ConnectionsModel *m_model = nullptr;
     FocusedOrderFilterModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
-    QLabel *m_focusLabel = nullptr;
-    QPushButton *m_showAllButton = nullptr;
-    QLabel *m_summaryLabel = nullptr;
+    OrderFocusBar *m_focusBar = nullptr;
     QTimer m_refreshTimer;
     // Time since the last refresh, invalid before the first one.
     QElapsedTimer m_sinceRefresh;

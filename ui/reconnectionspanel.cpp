@@ -1,5 +1,7 @@
 #include "reconnectionspanel.h"
 
+#include "orderfocusbar.h"
+
 #include "focusedorderfiltermodel.h"
 #include "orderstreamservice.h"
 #include "reconnectionsmodel.h"
@@ -44,11 +46,11 @@ ReconnectionsPanel::ReconnectionsPanel(OrderStreamService *service, QWidget *par
     ViewFormat::fitColumnToText(m_view, ReconnectionsModel::Replayed, QStringLiteral("0,000"));
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(createFilterBar());
+    m_focusBar = new OrderFocusBar(QStringLiteral("reconnections"), this);
+    layout->addWidget(m_focusBar);
     layout->addWidget(m_view, 1);
 
-    connect(
-        m_showAllButton, &QPushButton::clicked, this, &ReconnectionsPanel::showAllOrdersRequested);
+    connect(m_focusBar, &OrderFocusBar::showAllRequested, this, &ReconnectionsPanel::showAllOrdersRequested);
     connect(m_service, &OrderStreamService::started, this, [this] { m_lastSequence = 0; });
 
     setFocusedOrderId({});
@@ -57,31 +59,10 @@ ReconnectionsPanel::ReconnectionsPanel(OrderStreamService *service, QWidget *par
 
 ReconnectionsPanel::~ReconnectionsPanel() = default;
 
-QWidget *ReconnectionsPanel::createFilterBar()
-{
-    auto *bar = new QWidget(this);
-
-    m_focusLabel = new QLabel(bar);
-    m_focusLabel->setObjectName(QStringLiteral("reconnectionsFocus"));
-    m_showAllButton = new QPushButton(tr("Show All Orders"), bar);
-    m_showAllButton->setObjectName(QStringLiteral("reconnectionsShowAllButton"));
-    m_summaryLabel = new QLabel(bar);
-    m_summaryLabel->setObjectName(QStringLiteral("reconnectionsSummary"));
-
-    auto *layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_focusLabel);
-    layout->addWidget(m_showAllButton);
-    layout->addStretch(1);
-    layout->addWidget(m_summaryLabel);
-    return bar;
-}
-
 void ReconnectionsPanel::setFocusedOrderId(const QString &orderId)
 {
     m_proxy->setFocusedOrderId(orderId);
-    m_focusLabel->setText(orderId.isEmpty() ? tr("All orders") : tr("Only order %1").arg(orderId));
-    m_showAllButton->setVisible(!orderId.isEmpty());
+    m_focusBar->setFocusedOrderId(orderId);
 }
 
 void ReconnectionsPanel::refresh()
@@ -110,10 +91,10 @@ void ReconnectionsPanel::updateSummary()
         text += QLatin1String("  ")
             + tr("Reconnects not listed: %1").arg(locale.toString(m_recordsSkipped));
     }
-    m_summaryLabel->setText(text);
-    m_summaryLabel->setToolTip(m_recordsSkipped == 0
-            ? QString()
-            : tr("More reconnects happened between two refreshes than the console reads "
-                 "at once, or the server had already dropped them from its list of "
-                 "recent reconnects."));
+    m_focusBar->setSummary(text,
+                           m_recordsSkipped == 0
+                                   ? QString()
+                                   : tr("More reconnects happened between two refreshes than "
+                                        "the console reads at once, or the server had already "
+                                        "dropped them from its list of recent reconnects."));
 }

@@ -3,9 +3,8 @@
 #include <QWidget>
 
 class FocusedOrderFilterModel;
+class OrderFocusBar;
 class OrderStreamService;
-class QLabel;
-class QPushButton;
 class QTableView;
 class ReconnectionsModel;
 
@@ -39,16 +38,13 @@ Q_SIGNALS:
     void showAllOrdersRequested();
 
 private:
-    QWidget *createFilterBar();
     void updateSummary();
 
     OrderStreamService *const m_service;
     ReconnectionsModel *m_model = nullptr;
     FocusedOrderFilterModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
-    QLabel *m_focusLabel = nullptr;
-    QPushButton *m_showAllButton = nullptr;
-    QLabel *m_summaryLabel = nullptr;
+    OrderFocusBar *m_focusBar = nullptr;
     // Sequence of the newest record read. A restarted service numbers its
     // records from 1 again, so this goes back to 0 on OrderStreamService::started.
     quint64 m_lastSequence = 0;
