@@ -1,5 +1,6 @@
 #include "commandline.h"
 
+#include "authsettings.h"
 #include "secretfile.h"
 
 #include <QCommandLineParser>
@@ -60,9 +61,14 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     parser.setApplicationDescription(QCoreApplication::translate(
             "main",
             "OrderStream pushes order status updates to browsers over Server-Sent Events.\n"
-            "Without --headless it opens the operations console and runs the server in it."));
+            "Without --headless it opens the operations console and runs the server in it.\n"
+            "The authentication settings saved in the console's Settings dialog are the "
+            "defaults of the --jwt-* options, --token-cookie and --auth-failures-per-minute."));
     parser.addHelpOption();
     parser.addVersionOption();
+
+    // Saved settings are the defaults, so options given here override them.
+    const AuthSettings saved = AuthSettings::load();
 
     const QCommandLineOption headless(
             QStringLiteral("headless"),
@@ -171,20 +177,22 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     const QCommandLineOption leeway(
             QStringLiteral("jwt-leeway"),
             QCoreApplication::translate("main", "Clock skew allowed for exp and nbf, in "
-                                                "<seconds> (default 30)."),
-            QStringLiteral("seconds"), QStringLiteral("30"));
+                                                "<seconds> (default %1).")
+                    .arg(saved.leewaySeconds),
+            QStringLiteral("seconds"), QString::number(saved.leewaySeconds));
     const QCommandLineOption tokenCookie(
             QStringLiteral("token-cookie"),
             QCoreApplication::translate("main", "Read the token from the cookie <name> when there "
-                                                "is no Authorization header (default "
-                                                "orderstream_token)."),
-            QStringLiteral("name"), QStringLiteral("orderstream_token"));
+                                                "is no Authorization header (default %1).")
+                    .arg(saved.tokenCookieName),
+            QStringLiteral("name"), saved.tokenCookieName);
     const QCommandLineOption authFailures(
             QStringLiteral("auth-failures-per-minute"),
             QCoreApplication::translate("main", "Answer 429 to an address after <count> failed "
-                                                "authentications within a minute (default 30; 0 "
-                                                "turns the limit off)."),
-            QStringLiteral("count"), QStringLiteral("30"));
+                                                "authentications within a minute (default %1; 0 "
+                                                "turns the limit off).")
+                    .arg(saved.authFailuresPerMinute),
+            QStringLiteral("count"), QString::number(saved.authFailuresPerMinute));
     parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent,
                        journal, maxEventsPerOrder, maxEventAge, replayLimit, reconnectWindow,
                        stormThreshold, corsOrigin, noAuth, secretFile, publicKey, issuer, audience,
@@ -221,8 +229,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
         {replayLimit, 1, 1000000},
         {reconnectWindow, 0, 24 * 3600},
         {stormThreshold, 0, 100000000},
-        {leeway, 0, 3600},
-        {authFailures, 0, 1000000},
+        {leeway, 0, MaxJwtLeewaySeconds},
+        {authFailures, 0, MaxAuthFailuresPerMinute},
     };
     for (IntegerOption &integer : integers) {
         const QString text = parser.value(integer.option);
@@ -260,13 +268,19 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     result.server.journalPath = parser.value(journal);
 
     result.server.authEnabled = !parser.isSet(noAuth);
+    saved.applyTo(result.server);
     result.server.jwt.leewaySeconds = int(integers[10].value);
     result.server.authFailuresPerMinute = int(integers[11].value);
-    result.server.jwt.issuer = parser.value(issuer);
-    result.server.jwt.audience = parser.value(audience);
     result.server.tokenCookieName = parser.value(tokenCookie);
+    const auto valueOrSaved = [&parser](const QCommandLineOption &option,
+                                        const QString &savedValue) {
+        return parser.isSet(option) ? parser.value(option) : savedValue;
+    };
+    result.server.jwt.issuer = valueOrSaved(issuer, saved.issuer);
+    result.server.jwt.audience = valueOrSaved(audience, saved.audience);
     if (result.server.authEnabled
-        && !loadJwtKeys(parser.value(secretFile), parser.value(publicKey), result.server.jwt,
+        && !loadJwtKeys(valueOrSaved(secretFile, saved.secretFilePath),
+                        valueOrSaved(publicKey, saved.publicKeyPath), result.server.jwt,
                         errorMessage)) {
         return false;
     }

@@ -1,11 +1,13 @@
 #include "mainwindow.h"
 
+#include "authsettingsdialog.h"
 #include "connectionspanel.h"
 #include "eventjournal.h"
 #include "eventsmodel.h"
 #include "eventspanel.h"
 #include "figurestrip.h"
 #include "historypanel.h"
+#include "logdock.h"
 #include "ordersmodel.h"
 #include "orderspanel.h"
 #include "orderstreamservice.h"
@@ -21,11 +23,14 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
 
@@ -92,6 +97,7 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
     m_figuresBar->setFloatable(false);
     m_figuresBar->addWidget(m_figures);
     addToolBar(Qt::TopToolBarArea, m_figuresBar);
+    createAuthBanner();
 
     createDocks();
     createMenus();
@@ -113,6 +119,8 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
 
     resize(1440, 900);
     m_dockWidthsPending = !restoreSettings();
+    // A saved layout must not hide the warning, nor show it with auth on.
+    m_authBannerBar->setVisible(!m_service->config().authEnabled);
 
     updateServerState();
     m_poller->start();
@@ -158,6 +166,9 @@ void MainWindow::createDocks()
     m_publishPanel = new PublishPanel(m_service, m_ordersModel, this);
     m_publishDock = addPanelDock(m_publishPanel, tr("Publish"), QStringLiteral("publishDock"),
                                  Qt::RightDockWidgetArea);
+
+    m_logDock = new LogDock(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
 }
 
 QDockWidget *MainWindow::addPanelDock(QWidget *panel, const QString &title,
@@ -174,6 +185,13 @@ void MainWindow::createMenus()
 {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(m_historyPanel->exportAction());
+    fileMenu->addSeparator();
+    QAction *settingsAction = fileMenu->addAction(tr("&Settings…"), this,
+                                                  &MainWindow::showAuthSettings);
+    settingsAction->setObjectName(QStringLiteral("authSettingsAction"));
+    settingsAction->setShortcuts(QKeySequence::Preferences);
+    settingsAction->setStatusTip(tr("Edit the authentication settings used at the next start"));
+    settingsAction->setMenuRole(QAction::PreferencesRole);
     fileMenu->addSeparator();
     QAction *quitAction = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quitAction->setShortcuts(QKeySequence::Quit);
@@ -195,6 +213,7 @@ void MainWindow::createMenus()
     viewMenu->addAction(m_figuresBar->toggleViewAction());
     viewMenu->addAction(m_ordersDock->toggleViewAction());
     viewMenu->addAction(m_publishDock->toggleViewAction());
+    viewMenu->addAction(m_logDock->toggleViewAction());
     viewMenu->addSeparator();
     addCentreTabActions(viewMenu);
 
@@ -260,11 +279,85 @@ void MainWindow::createStatusBar()
     m_uptimeLabel->setObjectName(QStringLiteral("uptime"));
     m_journalLabel = new QLabel(this);
     m_journalLabel->setObjectName(QStringLiteral("journalSize"));
+    m_authLabel = new QLabel(this);
+    m_authLabel->setObjectName(QStringLiteral("authMode"));
+
+    const ServerConfig &config = m_service->config();
+    if (config.authEnabled) {
+        const QStringList algorithms = JwtVerifier(config.jwt).allowedAlgorithms();
+        m_authLabel->setText(algorithms.isEmpty()
+                                     ? tr("Auth: JWT (no valid key)")
+                                     : tr("Auth: JWT (%1)").arg(algorithms.join(QLatin1String(", "))));
+        m_authLabel->setToolTip(tr("Every route but /healthz and /metrics needs a valid token"));
+    } else {
+        m_authLabel->setText(tr("Auth: off"));
+        m_authLabel->setToolTip(tr("Started with --no-auth: no route needs a token"));
+    }
 
     statusBar()->addPermanentWidget(m_addressLabel);
     statusBar()->addPermanentWidget(m_stateLabel);
     statusBar()->addPermanentWidget(m_uptimeLabel);
     statusBar()->addPermanentWidget(m_journalLabel);
+    statusBar()->addPermanentWidget(m_authLabel);
+}
+
+void MainWindow::createAuthBanner()
+{
+    // Styled like the reconnect-storm banner: a warning icon and words on
+    // the palette's tooltip colors. It sits in a toolbar of its own below the
+    // figures so that it spans the window and stays when the figures are
+    // hidden. Its toggle is hidden, so the user cannot close the warning.
+    auto *banner = new QFrame(this);
+    banner->setObjectName(QStringLiteral("noAuthBanner"));
+    banner->setFrameShape(QFrame::StyledPanel);
+    banner->setBackgroundRole(QPalette::ToolTipBase);
+    banner->setForegroundRole(QPalette::ToolTipText);
+    banner->setAutoFillBackground(true);
+    banner->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+
+    auto *icon = new QLabel(banner);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this)
+                            .pixmap(iconSize, iconSize));
+    m_authBannerText = new QLabel(banner);
+    m_authBannerText->setObjectName(QStringLiteral("noAuthText"));
+    m_authBannerText->setForegroundRole(QPalette::ToolTipText);
+    m_authBannerText->setTextFormat(Qt::PlainText);
+    m_authBannerText->setWordWrap(true);
+    QFont bold = m_authBannerText->font();
+    bold.setBold(true);
+    m_authBannerText->setFont(bold);
+
+    auto *layout = new QHBoxLayout(banner);
+    layout->addWidget(icon);
+    layout->addWidget(m_authBannerText, 1);
+
+    m_authBannerBar = new QToolBar(tr("Authentication Warning"), this);
+    m_authBannerBar->setObjectName(QStringLiteral("noAuthBannerToolBar"));
+    m_authBannerBar->setMovable(false);
+    m_authBannerBar->setFloatable(false);
+    m_authBannerBar->toggleViewAction()->setVisible(false);
+    m_authBannerBar->addWidget(banner);
+    addToolBarBreak(Qt::TopToolBarArea);
+    addToolBar(Qt::TopToolBarArea, m_authBannerBar);
+    m_authBannerBar->setVisible(!m_service->config().authEnabled);
+}
+
+QString MainWindow::authBannerText() const
+{
+    return m_authBannerBar->isHidden() ? QString() : m_authBannerText->text();
+}
+
+void MainWindow::showAuthSettings()
+{
+    auto *dialog = new AuthSettingsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        statusBar()->showMessage(tr("Authentication settings saved; they apply the next time "
+                                    "the server starts"),
+                                 10000);
+    });
+    dialog->open();
 }
 
 void MainWindow::applySnapshot(const HubSnapshot &snapshot)
@@ -313,6 +406,12 @@ void MainWindow::updateServerState()
     }
     updateUptime();
     updateJournalSize(m_poller->latest().journalSizeBytes);
+
+    // Before the first start, the configured port is shown in place of the bound one.
+    const quint16 port = m_service->isRunning() ? m_service->port() : m_service->config().port;
+    m_authBannerText->setText(tr("Authentication is off: anyone who can reach %1 can watch and "
+                                 "publish every order.")
+                                      .arg(listenUrl(m_service->config().bindAddress, port)));
 }
 
 void MainWindow::updateUptime()

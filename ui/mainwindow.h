@@ -7,6 +7,7 @@ class EventsModel;
 class EventsPanel;
 class FigureStrip;
 class HistoryPanel;
+class LogDock;
 class OrderStreamService;
 class OrdersModel;
 class OrdersPanel;
@@ -21,8 +22,9 @@ class SnapshotPoller;
 struct HubSnapshot;
 
 // The operations console: live figures, the Orders dock, the centre tabs
-// (live events, open connections, reconnections, journal history) and the
-// Publish dock, fed from one snapshot of the service per tick. The
+// (live events, open connections, reconnections, journal history), the
+// Publish dock and the Log dock, fed from one snapshot of the service per
+// tick. A banner warns while authentication is off. The
 // Connections tab lists streams on its own slower timer, and History reads
 // the journal when the user searches.
 //
@@ -43,6 +45,9 @@ public:
     Q_ENUM(CentreTab)
 
     void showCentreTab(CentreTab tab);
+    // Returns the no-authentication banner's text, or an empty string when
+    // authentication is on and the banner is hidden.
+    QString authBannerText() const;
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -54,6 +59,8 @@ private:
     void createMenus();
     void addCentreTabActions(QMenu *menu);
     void createStatusBar();
+    void createAuthBanner();
+    void showAuthSettings();
     QDockWidget *addPanelDock(QWidget *panel, const QString &title, const QString &objectName,
                               Qt::DockWidgetArea area);
 
@@ -88,11 +95,15 @@ private:
     HistoryPanel *m_historyPanel = nullptr;
     PublishPanel *m_publishPanel = nullptr;
     QDockWidget *m_publishDock = nullptr;
+    LogDock *m_logDock = nullptr;
+    QToolBar *m_authBannerBar = nullptr;
+    QLabel *m_authBannerText = nullptr;
 
     QLabel *m_addressLabel = nullptr;
     QLabel *m_stateLabel = nullptr;
     QLabel *m_uptimeLabel = nullptr;
     QLabel *m_journalLabel = nullptr;
+    QLabel *m_authLabel = nullptr;
     // Set until the first show sizes the docks of a window without a saved layout.
     bool m_dockWidthsPending = false;
 };

@@ -358,7 +358,9 @@ void tst_StreamEngine::expiredTokenClosesStream()
     engine.start();
 
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    SseTestClient *expiring = openStream(engine, QStringLiteral("A1"), 0, std::nullopt, nowMs + 300);
+    // Far enough ahead that all three streams are adopted first, even on a
+    // loaded machine.
+    SseTestClient *expiring = openStream(engine, QStringLiteral("A1"), 0, std::nullopt, nowMs + 2000);
     SseTestClient *later = openStream(engine, QStringLiteral("A1"), 0, std::nullopt, nowMs + 3600000);
     SseTestClient *never = openStream(engine, QStringLiteral("A1"));
     QVERIFY(expiring);
@@ -366,7 +368,7 @@ void tst_StreamEngine::expiredTokenClosesStream()
     QVERIFY(never);
     QTRY_COMPARE(engine.snapshot().connections, 3);
 
-    QTRY_VERIFY(!expiring->isConnected());
+    QTRY_VERIFY_WITH_TIMEOUT(!expiring->isConnected(), 15000);
     QVERIFY(expiring->body().endsWith(": token expired; reconnect with a fresh token\n\n"));
     QCOMPARE(engine.snapshot().connections, 2);
 
