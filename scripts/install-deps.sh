@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OrderStream needs that are not installed yet.
 #   scripts/install-deps.sh          packages to build and run the console
-#   scripts/install-deps.sh --tests  also the servers and browser the tests start
+#   scripts/install-deps.sh --tests  also the browser the tests start
 set -euo pipefail
 
 packages=(
@@ -10,7 +10,7 @@ packages=(
     libasio-dev libssl-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(chromium redis-server nodejs)
+    packages+=(chromium)
 fi
 
 missing=()
