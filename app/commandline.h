@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-// What the command line asks for.
+// The settings given on the command line.
 struct CommandLineOptions
 {
     ServerConfig server;

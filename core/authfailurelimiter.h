@@ -8,7 +8,7 @@
 
 // Slows down a client that keeps failing authentication: after maxFailures
 // failed attempts from one remote address within a minute, further requests
-// from that address are answered 429 until the oldest failure is a minute
+// from that address get 429 until the oldest failure is a minute
 // old. Other addresses are not affected. Thread-safe.
 class AuthFailureLimiter
 {

@@ -3,7 +3,7 @@
 #include <QJsonObject>
 #include <QString>
 
-// An error answer: HTTP status, a stable machine-readable code and a message
+// An error response: HTTP status, a stable machine-readable code and a message
 // for people. Sent as {"error": code, "message": message}.
 struct HttpError
 {

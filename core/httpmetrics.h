@@ -6,7 +6,7 @@
 
 #include <mutex>
 
-// Counts HTTP answers by route and status, and rejected authentication by
+// Counts HTTP responses by route and status, and rejected authentication by
 // reason, for /metrics. Thread-safe.
 class HttpMetrics
 {

@@ -23,7 +23,7 @@ QByteArray reasonPhrase(int status);
 bool wantsClose(const QHttpServerRequest &request);
 
 // Writes a response on a connection whose request object is gone, as for an
-// answer sent after the handler returned.
+// response sent after the handler returned.
 void writeLater(QTcpSocket *socket, bool closeAfter, int status, const QJsonObject &body,
                 const HttpHeaders &extraHeaders = {});
 

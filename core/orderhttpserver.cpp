@@ -158,7 +158,7 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     qCDebug(lcHttp, "%s %ls from %ls", methodName(method).constData(),
             qUtf16Printable(request.url().path()), qUtf16Printable(clientAddress(request.remoteAddress())));
 
-    // Every answer to this request, errors included, carries these headers.
+    // Every response to this request, errors included, carries these headers.
     m_corsHeaders = corsHeaders(request);
 
     const RouteMatch match = matchRoute(segments);
@@ -352,7 +352,7 @@ std::optional<JwtClaims> OrderHttpServer::authorize(const RouteMatch &match,
 void OrderHttpServer::servePreflight(Route route, const QHttpServerRequest &request,
                                      QTcpSocket *socket)
 {
-    // An origin outside the allow-list gets an answer without CORS headers,
+    // An origin outside the allow-list gets a response without CORS headers,
     // which makes the browser refuse the actual request.
     HttpHeaders headers = m_corsHeaders;
     headers.append(qMakePair(QByteArray("Allow"), allowedMethods(route)));
@@ -446,7 +446,7 @@ void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claim
     info.lastEventId = readLastEventId(request, info.remoteAddress);
     info.subject = claims.subject;
     // The verifier accepts a token until exp plus the leeway, so the stream
-    // lasts as long; closing it earlier would make the browser reconnect in a
+    // lasts as long. Closing it earlier would make the browser reconnect in a
     // loop with a token that is still accepted.
     if (claims.expiresAt)
         info.expiresAtMs = claims.expiresAt->toMSecsSinceEpoch() + qint64(m_config.jwt.leewaySeconds) * 1000;
@@ -478,11 +478,11 @@ void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequ
     OrderEvent event = std::get<OrderEvent>(std::move(parsed));
     event.source = QLatin1String(OrderEventSource::Api);
 
-    // The answer waits for the journal's commit. The callback runs on the
+    // The response waits for the journal's commit. The callback runs on the
     // journal's writer thread; the socket is touched only on this thread, and
     // only if it still exists.
     // NOTE: a client that pipelines a request after this publish may get an
-    // error answer to that request before the 202 of this one.
+    // error response to that request before the 202 of this one.
     QPointer<QTcpSocket> target(socket);
     const bool closeAfter = HttpResponse::wantsClose(request);
     const HttpHeaders headers = m_corsHeaders;

@@ -30,7 +30,7 @@ struct HttpError;
 //
 // Every request passes through handleRequest(), the one place where CORS,
 // authentication and limits apply. Qt parses the request and sends error
-// answers; an accepted stream leaves Qt: its descriptor is duplicated, the
+// responses; an accepted stream leaves Qt: its descriptor is duplicated, the
 // QTcpSocket is aborted (which closes only Qt's descriptor) and the streaming
 // engine adopts the duplicate and writes the response head itself.
 //
@@ -52,7 +52,7 @@ public:
     // Returns the bound port, or 0 with errorMessage set.
     quint16 listenConfigured(QString *errorMessage);
 
-    // Closes the listening sockets; requests in progress still get answers.
+    // Closes the listening sockets; requests in progress still get responses.
     void stopListening();
 
 protected:
@@ -77,7 +77,7 @@ private:
     HttpHeaders corsHeaders(const QHttpServerRequest &request) const;
 
     // Checks the request's token and its access to the route. Returns the
-    // claims, or nullopt after answering 401, 403 or 429. With authentication
+    // claims, or nullopt after responding with 401, 403 or 429. With authentication
     // off it returns empty claims.
     std::optional<JwtClaims> authorize(const RouteMatch &match, const QHttpServerRequest &request,
                                        QTcpSocket *socket);
@@ -107,7 +107,7 @@ private:
     const JwtVerifier m_verifier;
     AuthFailureLimiter m_authLimiter;
     const QByteArray m_streamPreamble;
-    // Headers for every answer to the request being handled, and its route.
+    // Headers for every response to the request being handled, and its route.
     HttpHeaders m_corsHeaders;
     Route m_route = Route::None;
 };

@@ -16,7 +16,7 @@ class EventJournal;
 class StreamEngine;
 struct HttpError;
 
-// What the hub knows about one order.
+// The hub's state of one order.
 struct OrderSummary
 {
     QString orderId;
@@ -78,7 +78,7 @@ public:
     // Queues event for the journal, which assigns its id and time. Once the
     // event is committed, its frame goes to the streaming engine and done runs.
     // Returns false, and never calls done, when the streaming queues or the
-    // journal's queue are full; the caller answers 503.
+    // journal's queue are full; the caller responds with 503.
     bool publish(OrderEvent event, PublishCallback done);
 
     std::optional<OrderSummary> order(const QString &orderId) const;

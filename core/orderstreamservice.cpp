@@ -163,9 +163,9 @@ void OrderStreamService::shutDown()
     // 1. Stop accepting connections.
     QMetaObject::invokeMethod(m_server, [this] { m_server->stopListening(); },
                               Qt::BlockingQueuedConnection);
-    // 2. Commit what is queued; each commit queues its frame and its answer.
+    // 2. Commit what is queued; each commit queues its frame and its response.
     m_journal->close();
-    // 3. Let the HTTP thread write those answers, then end it.
+    // 3. Let the HTTP thread write those responses, then end it.
     QMetaObject::invokeMethod(m_server, &QObject::deleteLater);
     m_server = nullptr;
     m_thread.quit();

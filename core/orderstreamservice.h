@@ -32,7 +32,7 @@ public:
     // cannot be opened or listening fails.
     bool start(QString *errorMessage);
 
-    // Stops accepting, commits and answers every publish already queued,
+    // Stops accepting, commits every queued publish and sends its response,
     // closes every stream after its queued frames, closes the journal and
     // joins the threads.
     void stop();
@@ -49,7 +49,7 @@ public:
     // Thread-safe copy of the hub's state; see OrderHub::snapshot().
     HubSnapshot snapshot(quint64 eventsAfter, int maxEvents) const;
 
-    // Open streams, at most limit; asks each streaming worker. Thread-safe.
+    // Returns at most limit open streams, collected from each streaming worker. Thread-safe.
     QList<StreamConnection> connections(int limit) const;
     // Reconnects recorded after afterSequence. Thread-safe.
     QList<ReconnectRecord> reconnects(quint64 afterSequence, int limit) const;

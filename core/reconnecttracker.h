@@ -27,7 +27,7 @@ struct ReconnectRecord
     // The Last-Event-ID the client sent, if any.
     std::optional<quint64> resumedFromId;
     // Events published to the order while the client was away; -1 when unknown
-    // (after a resync the history no longer tells).
+    // (after a resync the history no longer shows it).
     int eventsMissed = 0;
     int eventsReplayed = 0;
     bool resync = false;
