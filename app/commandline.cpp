@@ -64,8 +64,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
             "Without --headless it opens the operations console and runs the server in it.\n"
             "The authentication settings saved in the console's Settings dialog are the "
             "defaults of the --jwt-* options, --token-cookie and --auth-failures-per-minute."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
 
     // Saved settings are the defaults, so options given here override them.
     const AuthSettings saved = AuthSettings::load();
@@ -198,7 +198,16 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
                        stormThreshold, corsOrigin, noAuth, secretFile, publicKey, issuer, audience,
                        leeway, tokenCookie, authFailures});
 
-    parser.process(arguments);
+    // parse() instead of process(), so that an unknown option is reported
+    // like every other invalid value and exits with 2.
+    if (!parser.parse(arguments)) {
+        *errorMessage = parser.errorText();
+        return false;
+    }
+    if (parser.isSet(help))
+        parser.showHelp(0);
+    if (parser.isSet(version))
+        parser.showVersion();
 
     CommandLineOptions result;
     result.headless = parser.isSet(headless);

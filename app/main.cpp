@@ -15,12 +15,15 @@
 namespace {
 
 // The application object must exist before the command line is parsed, and
-// its type depends on --headless: a server has no display to connect to.
-bool hasHeadlessFlag(int argc, char **argv)
+// its type depends on the arguments: a server has no display to connect to,
+// and --help or --version must work without one too.
+bool needsNoDisplay(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--headless") == 0)
-            return true;
+        for (const char *flag : {"--headless", "--help", "-h", "--help-all", "--version", "-v"}) {
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+        }
     }
     return false;
 }
@@ -36,14 +39,14 @@ int main(int argc, char **argv)
         return runTokenCommand(QCoreApplication::arguments());
     }
 
-    const bool headless = hasHeadlessFlag(argc, argv);
+    const bool withoutDisplay = needsNoDisplay(argc, argv);
     qSetMessagePattern(QStringLiteral(
             "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
             "%{if-warning}warning%{endif}%{if-critical}critical%{endif}%{if-fatal}fatal%{endif} "
             "%{category}: %{message}"));
 
     std::unique_ptr<QCoreApplication> app;
-    if (headless)
+    if (withoutDisplay)
         app = std::make_unique<QCoreApplication>(argc, argv);
     else
         app = std::make_unique<QApplication>(argc, argv);
@@ -70,7 +73,7 @@ int main(int argc, char **argv)
                      &QCoreApplication::quit);
 
     std::unique_ptr<MainWindow> window;
-    if (!headless) {
+    if (!options.headless) {
         window = std::make_unique<MainWindow>(&service);
         window->show();
     }
