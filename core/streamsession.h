@@ -59,6 +59,7 @@ public:
     void close(CloseReason reason);
 
     State state() const { return m_state; }
+    int nativeHandle() { return m_socket.native_handle(); }
     const StreamInfo &info() const { return m_info; }
     qint64 unsentBytes() const { return m_unsentBytes; }
     quint64 eventsSent() const { return m_eventsSent; }

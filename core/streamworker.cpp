@@ -7,11 +7,14 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 
 UniqueFd::~UniqueFd()
@@ -313,14 +316,68 @@ void StreamWorker::closeExpiredStreams()
 
 void StreamWorker::closeAll()
 {
-    // Send what is queued, then close with a FIN so that browsers reconnect.
+    // Send what is queued, then end every stream with a FIN so that browsers
+    // reconnect.
     flushDirty();
     std::vector<std::shared_ptr<StreamSession>> sessions;
     sessions.reserve(m_sessions.size());
     for (const auto &entry : m_sessions)
         sessions.push_back(entry.second);
+
+    lingerUntilClientsClose(sessions);
     for (const std::shared_ptr<StreamSession> &session : sessions)
         session->close(StreamSession::CloseReason::ServerStopping);
+}
+
+void StreamWorker::lingerUntilClientsClose(const std::vector<std::shared_ptr<StreamSession>> &sessions)
+{
+    // A socket closed while input is unread makes the kernel send RST, and a
+    // client that receives RST may lose frames it has not read yet. So every
+    // stream first gets a FIN, then its input is read and discarded until the
+    // client closes its side, for at most LingerMs.
+    constexpr int LingerMs = 1000;
+    std::vector<pollfd> pending;
+    pending.reserve(sessions.size());
+    for (const std::shared_ptr<StreamSession> &session : sessions) {
+        if (session->state() != StreamSession::State::Open)
+            continue;
+        const int fd = session->nativeHandle();
+        ::shutdown(fd, SHUT_WR);
+        pending.push_back(pollfd{fd, POLLIN, 0});
+    }
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(LingerMs);
+    while (!pending.empty()) {
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+        if (remaining.count() <= 0)
+            break;
+        const int ready = ::poll(pending.data(), pending.size(), int(remaining.count()));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            break;
+
+        char buffer[4096];
+        for (pollfd &entry : pending) {
+            if (entry.revents == 0)
+                continue;
+            for (;;) {
+                const ssize_t received = ::recv(entry.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+                if (received > 0)
+                    continue;
+                if (received < 0 && errno == EINTR)
+                    continue;
+                if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                    break;
+                entry.fd = -1; // end of input or an error: this client is done
+                break;
+            }
+        }
+        pending.erase(std::remove_if(pending.begin(), pending.end(),
+                                     [](const pollfd &entry) { return entry.fd < 0; }),
+                      pending.end());
+    }
 }
 
 void StreamWorker::addSubscriberCounts(QHash<QString, int> &counts) const

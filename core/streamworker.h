@@ -104,6 +104,7 @@ private:
     void scheduleExpiry();
     void closeExpiredStreams();
     void closeAll();
+    void lingerUntilClientsClose(const std::vector<std::shared_ptr<StreamSession>> &sessions);
 
     const int m_index;
     StreamEngine &m_engine;
