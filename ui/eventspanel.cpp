@@ -2,6 +2,7 @@
 
 #include "eventdetailspane.h"
 #include "eventfiltermodel.h"
+#include "eventpanelsetup.h"
 #include "eventsmodel.h"
 #include "eventtableview.h"
 
@@ -21,16 +22,6 @@ namespace {
 constexpr int FilterDelayMs = 200;
 // Version of the byte layout saveLayout() writes.
 constexpr quint32 LayoutVersion = 1;
-
-// Sizes a column for its header text or for sample, whichever is wider. The
-// samples are typical values, not limits: columns stay resizable.
-void setColumnWidthForText(QTableView *view, int column, const QString &sample)
-{
-    const QFontMetrics metrics = view->fontMetrics();
-    const QString header = view->model()->headerData(column, Qt::Horizontal).toString();
-    const int textWidth = qMax(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(header));
-    view->setColumnWidth(column, textWidth + 2 * metrics.averageCharWidth() + 4);
-}
 
 } // namespace
 
@@ -53,26 +44,12 @@ EventsPanel::EventsPanel(EventsModel *model, QWidget *parent) : QWidget(parent),
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    QHeaderView *header = m_view->horizontalHeader();
-    header->setHighlightSections(false);
-    header->setSectionResizeMode(EventsModel::Message, QHeaderView::Stretch);
-    setColumnWidthForText(m_view, EventsModel::Time, QStringLiteral("00:00:00.000"));
-    setColumnWidthForText(m_view, EventsModel::Id, QStringLiteral("0000000"));
-    setColumnWidthForText(m_view, EventsModel::OrderId, QStringLiteral("ORD-0000000"));
-    setColumnWidthForText(m_view, EventsModel::Type, QStringLiteral("order.update"));
-    setColumnWidthForText(m_view, EventsModel::Status, QStringLiteral("Activating"));
-    setColumnWidthForText(m_view, EventsModel::Stage, QStringLiteral("provisioning"));
-    setColumnWidthForText(m_view, EventsModel::Source, QStringLiteral("console"));
+    m_view->horizontalHeader()->setHighlightSections(false);
+    EventPanelSetup::fitEventColumns(m_view, QStringLiteral("00:00:00.000"));
 
     m_details = new EventDetailsPane(this);
-
-    m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->setObjectName(QStringLiteral("eventsSplitter"));
-    m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(m_view);
-    m_splitter->addWidget(m_details);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter = EventPanelSetup::createTableSplitter(
+            QStringLiteral("eventsSplitter"), m_view, m_details, this);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createFilterBar());
@@ -103,11 +80,9 @@ QWidget *EventsPanel::createFilterBar()
 {
     auto *bar = new QWidget(this);
 
-    m_filter = new QLineEdit(bar);
-    m_filter->setObjectName(QStringLiteral("eventFilter"));
-    m_filter->setPlaceholderText(tr("Filter events by order id"));
-    m_filter->setClearButtonEnabled(true);
-    m_filter->setAccessibleName(tr("Filter events by order id"));
+    m_filter = EventPanelSetup::createFilterEdit(QStringLiteral("eventFilter"),
+                                                 tr("Filter events by order id"),
+                                                 tr("Filter events by order id"), bar);
 
     m_focusLabel = new QLabel(bar);
     m_focusLabel->setObjectName(QStringLiteral("eventFocus"));

@@ -1,6 +1,7 @@
 #include "historypanel.h"
 
 #include "eventdetailspane.h"
+#include "eventpanelsetup.h"
 #include "historymodel.h"
 #include "orderstreamservice.h"
 #include "viewformat.h"
@@ -13,7 +14,6 @@
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -60,24 +60,11 @@ HistoryPanel::HistoryPanel(OrderStreamService *service, QWidget *parent)
     m_view->setObjectName(QStringLiteral("historyTable"));
     m_view->setModel(m_model);
     ViewFormat::setUpTable(m_view);
-    m_view->horizontalHeader()->setSectionResizeMode(HistoryModel::Message, QHeaderView::Stretch);
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Time, QStringLiteral("0000-00-00 00:00:00"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Id, QStringLiteral("0000000"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::OrderId, QStringLiteral("ORD-0000000"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Type, QStringLiteral("order.update"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Status, QStringLiteral("Activating"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Stage, QStringLiteral("provisioning"));
-    ViewFormat::fitColumnToText(m_view, HistoryModel::Source, QStringLiteral("console"));
+    EventPanelSetup::fitEventColumns(m_view, QStringLiteral("0000-00-00 00:00:00"));
 
     m_details = new EventDetailsPane(QStringLiteral("history"), this);
-
-    m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->setObjectName(QStringLiteral("historySplitter"));
-    m_splitter->setChildrenCollapsible(false);
-    m_splitter->addWidget(m_view);
-    m_splitter->addWidget(m_details);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter = EventPanelSetup::createTableSplitter(
+        QStringLiteral("historySplitter"), m_view, m_details, this);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createFilterBar());
@@ -116,17 +103,11 @@ QWidget *HistoryPanel::createFilterBar()
 {
     auto *bar = new QWidget(this);
 
-    m_orderFilter = new QLineEdit(bar);
-    m_orderFilter->setObjectName(QStringLiteral("historyOrderFilter"));
-    m_orderFilter->setPlaceholderText(tr("Any order"));
-    m_orderFilter->setClearButtonEnabled(true);
-    m_orderFilter->setAccessibleName(tr("Order id"));
+    m_orderFilter = EventPanelSetup::createFilterEdit(
+        QStringLiteral("historyOrderFilter"), tr("Any order"), tr("Order id"), bar);
 
-    m_statusFilter = new QLineEdit(bar);
-    m_statusFilter->setObjectName(QStringLiteral("historyStatusFilter"));
-    m_statusFilter->setPlaceholderText(tr("Any status"));
-    m_statusFilter->setClearButtonEnabled(true);
-    m_statusFilter->setAccessibleName(tr("Status"));
+    m_statusFilter = EventPanelSetup::createFilterEdit(
+        QStringLiteral("historyStatusFilter"), tr("Any status"), tr("Status"), bar);
     m_statusFilter->setToolTip(tr("Matches the whole status, ignoring letter case"));
 
     // Each end of the range is off until its box is ticked. "To" is exclusive.

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 #include "orderstreamservice.h"
 #include "ssetestclient.h"
+#include "testservice.h"
 
 #include <QAbstractItemModelTester>
 #include <QLabel>
@@ -66,12 +67,7 @@ void tst_AuthConsole::cleanup()
 
 void tst_AuthConsole::startConsole(bool authEnabled)
 {
-    ServerConfig config;
-    config.journalPath = m_dir.filePath(
-            QStringLiteral("journal-%1.db").arg(QLatin1String(QTest::currentTestFunction())));
-    config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-    config.port = 0;
-    config.streamWorkers = 1;
+    ServerConfig config = testServerConfig(m_dir, 1);
     config.authEnabled = authEnabled;
     if (authEnabled) {
         QByteArray secret(48, Qt::Uninitialized);
@@ -79,9 +75,8 @@ void tst_AuthConsole::startConsole(bool authEnabled)
                                               secret.size() / int(sizeof(quint32)));
         config.jwt.hs256Secret = secret;
     }
-    m_service = std::make_unique<OrderStreamService>(config);
     QString error;
-    QVERIFY2(m_service->start(&error), qPrintable(error));
+    QVERIFY2(startTestService(m_service, config, &error), qPrintable(error));
 
     m_window = std::make_unique<MainWindow>(m_service.get());
     m_window->show();

@@ -11,6 +11,7 @@
 #include "reconnectionsmodel.h"
 #include "snapshotpoller.h"
 #include "ssetestclient.h"
+#include "testservice.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -106,17 +107,12 @@ void tst_ConsoleTabs::init()
 
     QVERIFY(m_dir.isValid());
     const QLatin1String testName(QTest::currentTestFunction());
-    ServerConfig config;
-    config.journalPath = m_dir.filePath(QStringLiteral("journal-%1.db").arg(testName));
-    config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-    config.port = 0;
-    config.streamWorkers = 2;
+    ServerConfig config = testServerConfig(m_dir, 2);
     // One reconnect a minute is a storm for the banner test only.
     if (testName == QLatin1String("reconnectStormShowsBanner"))
         config.reconnectStormPerMinute = 1;
-    m_service = std::make_unique<OrderStreamService>(config);
     QString error;
-    QVERIFY2(m_service->start(&error), qPrintable(error));
+    QVERIFY2(startTestService(m_service, config, &error), qPrintable(error));
 
     m_window = std::make_unique<MainWindow>(m_service.get());
     m_window->show();

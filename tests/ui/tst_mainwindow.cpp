@@ -4,6 +4,7 @@
 #include "ordersmodel.h"
 #include "orderstreamservice.h"
 #include "ssetestclient.h"
+#include "testservice.h"
 
 #include <QAbstractItemModelTester>
 #include <QDockWidget>
@@ -79,14 +80,8 @@ void tst_MainWindow::init()
     QSettings().clear();
 
     QVERIFY(m_dir.isValid());
-    ServerConfig config;
-    config.journalPath = m_dir.filePath(QStringLiteral("journal-%1.db").arg(QLatin1String(QTest::currentTestFunction())));
-    config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-    config.port = 0;
-    config.streamWorkers = 2;
-    m_service = std::make_unique<OrderStreamService>(config);
     QString error;
-    QVERIFY2(m_service->start(&error), qPrintable(error));
+    QVERIFY2(startTestService(m_service, testServerConfig(m_dir, 2), &error), qPrintable(error));
 
     m_window = std::make_unique<MainWindow>(m_service.get());
     m_window->show();

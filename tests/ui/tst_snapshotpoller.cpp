@@ -1,5 +1,6 @@
 #include "orderstreamservice.h"
 #include "snapshotpoller.h"
+#include "testservice.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -30,14 +31,8 @@ private:
 void tst_SnapshotPoller::init()
 {
     QVERIFY(m_dir.isValid());
-    ServerConfig config;
-    config.journalPath = m_dir.filePath(QStringLiteral("journal-%1.db").arg(QLatin1String(QTest::currentTestFunction())));
-    config.bindAddress = QHostAddress(QHostAddress::LocalHost);
-    config.port = 0;
-    config.streamWorkers = 1;
-    m_service = std::make_unique<OrderStreamService>(config);
     QString error;
-    QVERIFY2(m_service->start(&error), qPrintable(error));
+    QVERIFY2(startTestService(m_service, testServerConfig(m_dir, 1), &error), qPrintable(error));
 }
 
 void tst_SnapshotPoller::cleanup()
