@@ -6,6 +6,7 @@
 // scripts/screenshot.sh builds and runs it.
 
 #include "mainwindow.h"
+#include "jwtsigner.h"
 #include "orderstreamservice.h"
 #include "screenshotscenario.h"
 
@@ -14,6 +15,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QPixmap>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -73,6 +75,13 @@ int main(int argc, char **argv)
     config.bindAddress = QHostAddress(QHostAddress::LocalHost);
     config.port = 0;
     config.streamWorkers = 2;
+    // Authentication on, as the command line has it by default, with a
+    // secret made for this run.
+    QByteArray secret(48, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()),
+                                          secret.size() / sizeof(quint32));
+    config.authEnabled = true;
+    config.jwt.hs256Secret = secret.toBase64(QByteArray::Base64UrlEncoding);
     OrderStreamService service(config);
     QString error;
     if (!service.start(&error)) {
@@ -86,6 +95,10 @@ int main(int argc, char **argv)
     window.show();
 
     ScreenshotScenario scenario(&service, &window);
+    JwtTokenRequest tokenRequest;
+    tokenRequest.subject = QStringLiteral("support-demo");
+    tokenRequest.scopes = {config.jwt.staffScope, config.jwt.publishScope};
+    scenario.setToken(JwtSigner(config.jwt).sign(tokenRequest, &error));
     if (!scenario.run(&error)) {
         std::fprintf(stderr, "orderstream_screenshot: %s\n", qPrintable(error));
         return 1;

@@ -104,8 +104,11 @@ bool ScreenshotScenario::run(QString *errorMessage)
             && waitForWindow(errorMessage);
 }
 
-QTcpSocket *ScreenshotScenario::openStream(const QByteArray &request)
+QTcpSocket *ScreenshotScenario::openStream(const QByteArray &requestWithoutToken)
 {
+    QByteArray request = requestWithoutToken;
+    if (!m_token.isEmpty())
+        request.insert(request.size() - 2, "Authorization: Bearer " + m_token + "\r\n");
     auto *socket = new QTcpSocket(this);
     socket->setProxy(QNetworkProxy::NoProxy);
     connect(socket, &QTcpSocket::connected, socket, [socket, request] { socket->write(request); });
@@ -214,6 +217,8 @@ bool ScreenshotScenario::postEvents(int first, int last, QString *errorMessage)
 
         QNetworkRequest request(url);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (!m_token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + m_token);
         request.setTransferTimeout(StepTimeoutMs);
         QNetworkReply *reply =
                 m_network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));

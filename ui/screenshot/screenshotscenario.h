@@ -26,6 +26,10 @@ public:
     ScreenshotScenario(OrderStreamService *service, MainWindow *window, QObject *parent = nullptr);
     ~ScreenshotScenario() override;
 
+    // A JWT sent with every stream and publish, for a service with
+    // authentication on; empty for none.
+    void setToken(const QByteArray &token) { m_token = token; }
+
     // Runs every step and waits until the window lists the result. Returns
     // false with errorMessage set when a step fails or times out.
     bool run(QString *errorMessage);
@@ -55,4 +59,5 @@ private:
     QTcpSocket *m_reconnectingStream = nullptr;
     quint64 m_lastEventIdBeforeDrop = 0;
     quint64 m_eventsPublished = 0;
+    QByteArray m_token;
 };
