@@ -109,6 +109,17 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
             QCoreApplication::translate("main", "Drop a stream whose unsent data would pass "
                                                 "<bytes> (default 1048576)."),
             QStringLiteral("bytes"), QStringLiteral("1048576"));
+    const QCommandLineOption maxStreams(
+            QStringLiteral("max-streams"),
+            QCoreApplication::translate("main", "Answer 503 to a new stream while <count> are "
+                                                "open (default 0: no limit; each stream needs "
+                                                "one file descriptor)."),
+            QStringLiteral("count"), QStringLiteral("0"));
+    const QCommandLineOption maxStreamsPerAddress(
+            QStringLiteral("max-streams-per-address"),
+            QCoreApplication::translate("main", "Answer 429 to a new stream from an address that "
+                                                "has <count> open (default 0: no limit)."),
+            QStringLiteral("count"), QStringLiteral("0"));
     const QCommandLineOption journal(
             QStringLiteral("journal"),
             QCoreApplication::translate("main", "Store events in the SQLite database <file> "
@@ -194,6 +205,7 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
                     .arg(saved.authFailuresPerMinute),
             QStringLiteral("count"), QString::number(saved.authFailuresPerMinute));
     parser.addOptions({headless, bind, port, heartbeat, retry, workers, backlog, maxUnsent,
+                       maxStreams, maxStreamsPerAddress,
                        journal, maxEventsPerOrder, maxEventAge, replayLimit, reconnectWindow,
                        stormThreshold, corsOrigin, noAuth, secretFile, publicKey, issuer, audience,
                        leeway, tokenCookie, authFailures});
@@ -240,6 +252,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
         {stormThreshold, 0, 100000000},
         {leeway, 0, MaxJwtLeewaySeconds},
         {authFailures, 0, MaxAuthFailuresPerMinute},
+        {maxStreams, 0, 100000000},
+        {maxStreamsPerAddress, 0, 100000000},
     };
     for (IntegerOption &integer : integers) {
         const QString text = parser.value(integer.option);
@@ -280,6 +294,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     saved.applyTo(result.server);
     result.server.jwt.leewaySeconds = int(integers[10].value);
     result.server.authFailuresPerMinute = int(integers[11].value);
+    result.server.maxStreams = int(integers[12].value);
+    result.server.maxStreamsPerAddress = int(integers[13].value);
     result.server.tokenCookieName = parser.value(tokenCookie);
     const auto valueOrSaved = [&parser](const QCommandLineOption &option,
                                         const QString &savedValue) {

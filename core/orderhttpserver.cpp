@@ -8,6 +8,7 @@
 #include "publishrequest.h"
 #include "reconnecttracker.h"
 #include "sseframe.h"
+#include "streamadmission.h"
 #include "streamengine.h"
 
 #include <QHttpServerRequest>
@@ -107,12 +108,14 @@ QByteArray methodName(QHttpServerRequest::Method method)
 } // namespace
 
 OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
-                                 HttpMetrics &metrics, const ServerConfig &config, QObject *parent)
+                                 HttpMetrics &metrics, StreamAdmission &admission,
+                                 const ServerConfig &config, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_hub(hub)
     , m_engine(engine)
     , m_reconnects(reconnects)
     , m_metrics(metrics)
+    , m_admission(admission)
     , m_config(config)
     , m_verifier(config.jwt)
     , m_authLimiter(config.authFailuresPerMinute)
@@ -427,10 +430,30 @@ void OrderHttpServer::serveMetrics(const QHttpServerRequest &request, QTcpSocket
 void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claims,
                                   const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    const QString client = clientAddress(socket->peerAddress());
+    switch (m_admission.admit(client)) {
+    case StreamAdmission::Decision::Admitted:
+        break;
+    case StreamAdmission::Decision::ServerFull:
+        reject(request, socket,
+               HttpError{503, QStringLiteral("too_many_streams"),
+                         QStringLiteral("the server holds its maximum of %1 streams; retry later")
+                                 .arg(m_admission.maxStreams())});
+        return;
+    case StreamAdmission::Decision::AddressFull:
+        reject(request, socket,
+               HttpError{429, QStringLiteral("too_many_streams"),
+                         QStringLiteral("this address holds its maximum of %1 streams; close one "
+                                        "first").arg(m_admission.maxStreamsPerAddress())},
+               {qMakePair(QByteArray("Retry-After"), QByteArray("5"))});
+        return;
+    }
+
     // F_DUPFD_CLOEXEC keeps the duplicate out of child processes, which would
     // otherwise hold the connection open after the stream is closed.
     const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
+        m_admission.release(client);
         reject(request, socket,
                HttpError{503, QStringLiteral("unavailable"),
                          QStringLiteral("cannot take over the connection: %1")
@@ -440,7 +463,7 @@ void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claim
 
     StreamInfo info;
     info.orderId = orderId;
-    info.remoteAddress = clientAddress(socket->peerAddress());
+    info.remoteAddress = client;
     info.remotePort = socket->peerPort();
     info.connectedAt = QDateTime::currentDateTimeUtc();
     info.lastEventId = readLastEventId(request, info.remoteAddress);

@@ -13,6 +13,7 @@
 class HttpMetrics;
 class OrderHub;
 class ReconnectTracker;
+class StreamAdmission;
 class StreamEngine;
 struct HttpError;
 
@@ -42,7 +43,8 @@ class OrderHttpServer : public QAbstractHttpServer
 
 public:
     OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectTracker &reconnects,
-                    HttpMetrics &metrics, const ServerConfig &config, QObject *parent = nullptr);
+                    HttpMetrics &metrics, StreamAdmission &admission, const ServerConfig &config,
+                    QObject *parent = nullptr);
 
     // The body of GET /metrics; called on the server thread.
     void setMetricsSource(std::function<QByteArray()> source) { m_metricsSource = std::move(source); }
@@ -102,6 +104,7 @@ private:
     StreamEngine &m_engine;
     ReconnectTracker &m_reconnects;
     HttpMetrics &m_metrics;
+    StreamAdmission &m_admission;
     std::function<QByteArray()> m_metricsSource;
     const ServerConfig m_config;
     const JwtVerifier m_verifier;

@@ -7,6 +7,7 @@
 #include "orderhttpserver.h"
 #include "prometheusformat.h"
 #include "sseframe.h"
+#include "streamadmission.h"
 #include "streamengine.h"
 
 #include <QDir>
@@ -107,11 +108,19 @@ bool OrderStreamService::start(QString *errorMessage)
         return replay;
     });
     ReconnectTracker *reconnects = m_reconnects.get();
+    m_admission = std::make_unique<StreamAdmission>(m_config.maxStreams,
+                                                    m_config.maxStreamsPerAddress);
+    StreamAdmission *admission = m_admission.get();
     StreamObserver observer;
     observer.resumed = [reconnects](const StreamInfo &info, const ReplayFrames &replay) {
         reconnects->streamResumed(info, replay);
     };
-    observer.closed = [reconnects](const StreamInfo &info, quint64 lastSentId, const char *) {
+    // NOTE: a stream that a worker fails to adopt (not a TCP socket) or that
+    // arrives while the engine stops never opens, so it stays counted
+    // against the stream caps until the service restarts.
+    observer.closed = [reconnects, admission](const StreamInfo &info, quint64 lastSentId,
+                                              const char *) {
+        admission->release(info.remoteAddress);
         reconnects->streamClosed(info, lastSentId);
     };
     m_engine->setObserver(observer);
@@ -119,7 +128,8 @@ bool OrderStreamService::start(QString *errorMessage)
 
     m_httpMetrics = std::make_unique<HttpMetrics>();
     m_thread.start();
-    m_server = new OrderHttpServer(*m_hub, *m_engine, *m_reconnects, *m_httpMetrics, m_config);
+    m_server = new OrderHttpServer(*m_hub, *m_engine, *m_reconnects, *m_httpMetrics, *m_admission,
+                                   m_config);
     m_server->setMetricsSource([this] { return metricsText(); });
     m_server->moveToThread(&m_thread);
 

@@ -13,6 +13,7 @@
 
 class EventJournal;
 class HttpMetrics;
+class StreamAdmission;
 class OrderHttpServer;
 
 // Runs the whole server: the streaming engine's workers, the event hub and
@@ -83,6 +84,7 @@ private:
     std::unique_ptr<OrderHub> m_hub;
     std::unique_ptr<ReconnectTracker> m_reconnects;
     std::unique_ptr<HttpMetrics> m_httpMetrics;
+    std::unique_ptr<StreamAdmission> m_admission;
     OrderHttpServer *m_server = nullptr;
     bool m_running = false;
     quint16 m_port = 0;

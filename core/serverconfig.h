@@ -19,6 +19,10 @@ struct ServerConfig
     int streamWorkers = 0;
     // Length of the kernel's queue of connections not yet accepted.
     int listenBacklog = 4096;
+    // Open streams allowed in all and per remote address; 0 means no cap. A
+    // request past the first cap gets 503, past the second 429.
+    int maxStreams = 0;
+    int maxStreamsPerAddress = 0;
     // A stream whose unsent bytes would pass this bound is dropped.
     qint64 maxUnsentBytes = 1024 * 1024;
     // Frames each streaming worker may hold before a publish is rejected with 503.

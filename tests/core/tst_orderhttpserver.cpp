@@ -33,6 +33,7 @@ private Q_SLOTS:
     void portInUseIsAnError();
     void corsPreflightAndAllowList();
     void corsHeadersOnStream();
+    void streamCapsOverallAndPerAddress();
 
 private:
     QTemporaryDir m_dir;
@@ -51,6 +52,10 @@ void tst_OrderHttpServer::init()
     config.heartbeatIntervalMs = 200;
     config.retryMs = 1500;
     config.corsOrigins = {QStringLiteral("http://shop.test:8000")};
+    if (QByteArray(QTest::currentTestFunction()) == "streamCapsOverallAndPerAddress") {
+        config.maxStreams = 3;
+        config.maxStreamsPerAddress = 2;
+    }
     config.streamWorkers = 2;
     m_service = std::make_unique<OrderStreamService>(config);
     QString error;
@@ -366,6 +371,48 @@ void tst_OrderHttpServer::corsHeadersOnStream()
     other.open(m_port, "/orders/A1/events", {"Origin: http://evil.test"});
     QTRY_VERIFY(other.headComplete());
     QVERIFY(other.header("Access-Control-Allow-Origin").isNull());
+}
+
+namespace {
+
+// Opens a stream from a chosen loopback source address and waits for the head.
+std::unique_ptr<SseTestClient> openFrom(const QHostAddress &source, quint16 port)
+{
+    auto client = std::make_unique<SseTestClient>();
+    client->socket().bind(source);
+    client->open(port, "/orders/A1/events");
+    return client;
+}
+
+} // namespace
+
+void tst_OrderHttpServer::streamCapsOverallAndPerAddress()
+{
+    const QHostAddress first(QStringLiteral("127.0.0.2"));
+    const QHostAddress second(QStringLiteral("127.0.0.3"));
+    auto a1 = openFrom(first, m_port);
+    auto a2 = openFrom(first, m_port);
+    QTRY_COMPARE(m_service->snapshot(0, 0).connections, 2);
+
+    // A third stream from the same address passes the per-address cap.
+    auto a3 = openFrom(first, m_port);
+    QTRY_VERIFY(a3->headComplete());
+    QCOMPARE(a3->statusCode(), 429);
+
+    auto b1 = openFrom(second, m_port);
+    QTRY_COMPARE(m_service->snapshot(0, 0).connections, 3);
+
+    // The server holds 3 streams, its cap.
+    auto b2 = openFrom(second, m_port);
+    QTRY_VERIFY(b2->headComplete());
+    QCOMPARE(b2->statusCode(), 503);
+
+    // A closed stream frees its place.
+    a1->close();
+    QTRY_COMPARE(m_service->snapshot(0, 0).connections, 2);
+    auto a4 = openFrom(first, m_port);
+    QTRY_VERIFY(a4->headComplete());
+    QCOMPARE(a4->statusCode(), 200);
 }
 
 QTEST_GUILESS_MAIN(tst_OrderHttpServer)
