@@ -63,7 +63,8 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
             "OrderStream pushes order status updates to browsers over Server-Sent Events.\n"
             "Without --headless it opens the operations console and runs the server in it.\n"
             "The authentication settings saved in the console's Settings dialog are the "
-            "defaults of the --jwt-* options, --token-cookie and --auth-failures-per-minute."));
+            "defaults of the --jwt-* options, --token-cookie and --auth-failures-per-minute.\n"
+            "'orderstream token --help' shows how to sign a token with the server's secret."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
 
@@ -218,6 +219,12 @@ bool parseCommandLine(const QStringList &arguments, CommandLineOptions &options,
     }
     if (parser.isSet(help))
         parser.showHelp(0);
+    if (!parser.positionalArguments().isEmpty()) {
+        *errorMessage = QCoreApplication::translate("main", "unknown command \"%1\"; the only "
+                                                            "command is \"token\"")
+                                .arg(parser.positionalArguments().constFirst());
+        return false;
+    }
     if (parser.isSet(version))
         parser.showVersion();
 

@@ -19,6 +19,10 @@ namespace {
 // and --help or --version must work without one too.
 bool needsNoDisplay(int argc, char **argv)
 {
+    // A first argument that is not an option is a command; an unknown one is
+    // reported without opening the console.
+    if (argc > 1 && argv[1][0] != '-')
+        return true;
     for (int i = 1; i < argc; ++i) {
         for (const char *flag : {"--headless", "--help", "-h", "--help-all", "--version", "-v"}) {
             if (std::strcmp(argv[i], flag) == 0)

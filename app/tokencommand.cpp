@@ -2,6 +2,7 @@
 
 #include "commandline.h"
 #include "jwtsigner.h"
+#include "orderevent.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -57,20 +58,29 @@ int runTokenCommand(const QStringList &arguments)
                                                         "seconds from 1 to 31536000")
                             .arg(parser.value(lifetime)));
 
-    JwtConfig jwt;
-    QString error;
-    if (!loadJwtKeys(parser.value(secretFile), {}, jwt, &error))
-        return fail(error);
 
     JwtTokenRequest request;
     request.subject = parser.value(subject);
     if (parser.isSet(orders))
         request.orders = parser.value(orders).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &orderId : std::as_const(request.orders)) {
+        if (!isValidOrderId(orderId))
+            return fail(QCoreApplication::translate("main", "invalid order id \"%1\" in --orders; "
+                                                            "expected 1 to 64 letters, digits, "
+                                                            "'-' or '_'")
+                                .arg(orderId));
+    }
+    const JwtConfig names;
     if (parser.isSet(staff))
-        request.scopes.append(jwt.staffScope);
+        request.scopes.append(names.staffScope);
     if (parser.isSet(publisher))
-        request.scopes.append(jwt.publishScope);
+        request.scopes.append(names.publishScope);
     request.lifetime = std::chrono::seconds(seconds);
+
+    JwtConfig jwt;
+    QString error;
+    if (!loadJwtKeys(parser.value(secretFile), {}, jwt, &error))
+        return fail(error);
 
     const QByteArray token = JwtSigner(jwt).sign(request, &error);
     if (token.isEmpty())

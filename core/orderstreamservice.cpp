@@ -90,7 +90,8 @@ bool OrderStreamService::start(QString *errorMessage)
         if (stored.resyncNeeded || stored.truncated) {
             replay.resync = true;
             replay.resyncReason = stored.truncated
-                    ? QStringLiteral("more than %1 events were missed").arg(replayLimit)
+                    ? QStringLiteral("the client missed more events than the replay limit of %1")
+                              .arg(replayLimit)
                     : stored.resyncReason;
             replay.coveredThroughId = stored.lastEventId;
             replay.frames.emplace_back(stored.lastEventId,

@@ -55,7 +55,10 @@ QByteArray readOrCreate(const QString &path, bool create, QString *error)
 {
     if (!QFileInfo::exists(path)) {
         if (!create) {
-            *error = QStringLiteral("the JWT secret file %1 does not exist").arg(path);
+            *error = QStringLiteral("the JWT secret file %1 does not exist; create it with at "
+                                    "least 32 random characters and mode 0600, or leave out "
+                                    "--jwt-secret-file to use the default file")
+                             .arg(path);
             return {};
         }
         if (!writeNewSecret(path, error))

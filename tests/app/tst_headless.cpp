@@ -185,6 +185,8 @@ void tst_Headless::invalidOptionsExitWithUsageError_data()
                                       << QByteArray("invalid --bind address");
     QTest::newRow("negative heartbeat") << QStringList{QStringLiteral("--heartbeat-interval"), QStringLiteral("-1")}
                                         << QByteArray("invalid --heartbeat-interval");
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("tokn")}
+                                     << QByteArray("unknown command \"tokn\"");
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--no-such-option")}
                                     << QByteArray("Unknown option 'no-such-option'");
     QTest::newRow("origin with path") << QStringList{QStringLiteral("--cors-origin"), QStringLiteral("https://a.test/x")}
