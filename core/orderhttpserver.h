@@ -31,8 +31,8 @@ struct HttpError;
 //
 // Every request passes through handleRequest(), the one place where CORS,
 // authentication and limits apply. Qt parses the request and sends error
-// responses; an accepted stream leaves Qt: its descriptor is duplicated, the
-// QTcpSocket is aborted (which closes only Qt's descriptor) and the streaming
+// responses. An accepted stream leaves Qt: its descriptor is duplicated, the
+// QTcpSocket is aborted (which closes only Qt's descriptor), and the streaming
 // engine adopts the duplicate and writes the response head itself.
 //
 // Lives on the server thread.

@@ -17,8 +17,8 @@ class StreamAdmission;
 class OrderHttpServer;
 
 // Runs the whole server: the streaming engine's workers, the event hub and
-// the HTTP front on a thread of its own, so that no network or hub work runs
-// on the thread that creates the service (the GUI thread in the console).
+// the HTTP front on a thread of its own. No network or hub work runs on the
+// thread that creates the service, which is the GUI thread in the console.
 class OrderStreamService : public QObject
 {
     Q_OBJECT

@@ -6,8 +6,8 @@ namespace {
 
 // Records kept for the console; older ones are dropped.
 constexpr size_t MaxRecords = 2000;
-// Closed streams remembered for matching; a flood of closes beyond this
-// forgets the oldest first, which only loses "time away" figures.
+// Closed streams kept for matching. A flood of closes beyond this drops the
+// oldest first, which only loses "time away" figures.
 constexpr int MaxRecentCloses = 100000;
 constexpr qint64 HourMs = 3600 * 1000;
 

@@ -30,7 +30,7 @@ struct StreamEngineConfig
     int inboxCapacity = 65536;
 };
 
-// What a stream carried when it was accepted, kept for the console and the logs.
+// The details of a stream when it was accepted, kept for the console and the logs.
 struct StreamInfo
 {
     // Unique per process, for the console's connection rows.
@@ -48,9 +48,9 @@ struct StreamInfo
     qint64 expiresAtMs = 0;
 };
 
-// What a resuming stream is sent before live events: the stored events after
-// its Last-Event-ID, or a single order.resync frame when the history cannot
-// serve that id.
+// The frames a resuming stream is sent before live events: the stored events
+// after its Last-Event-ID, or a single order.resync frame when the history
+// cannot serve that id.
 struct ReplayFrames
 {
     // (event id, encoded frame), in id order.

@@ -37,7 +37,7 @@ public:
     StreamSession &operator=(const StreamSession &) = delete;
 
     // Queues preamble and starts watching the socket. A replaying session
-    // holds live events until finishReplay().
+    // keeps live events back until finishReplay().
     void start(const QByteArray &preamble, bool replaying);
 
     // Appends frame to the unsent queue and marks the session dirty. When the

@@ -134,9 +134,9 @@ void tst_Auth::missingTokenIs401()
 
 void tst_Auth::fixtureTokensAreRejected()
 {
-    // Every fixture token is either invalid or expired by now (they were made
-    // for a fixed time in the past); over a socket each must get 401, never
-    // a stream, and the error must not repeat the token.
+    // Every fixture token is either invalid or expired by now, because they
+    // were made for a fixed time in the past. Over a socket each must get 401,
+    // never a stream, and the error must not repeat the token.
     const QJsonObject fixtures = QJsonDocument::fromJson(fixture(QStringLiteral("tokens.json"))).object();
     const QJsonArray tokens = fixtures.value(QStringLiteral("tokens")).toArray();
     int checked = 0;
@@ -318,7 +318,7 @@ void tst_Auth::healthNeedsNoToken()
 {
     QCOMPARE(sendHttpRequest(m_port, "GET", "/healthz").status, 200);
     QCOMPARE(sendHttpRequest(m_port, "GET", "/metrics").status, 200);
-    // A preflight carries no credentials, so it is answered without a token.
+    // A preflight carries no credentials, so it gets a response without a token.
     QCOMPARE(sendHttpRequest(m_port, "OPTIONS", "/orders/A1/events").status, 204);
 }
 

@@ -277,7 +277,7 @@ void tst_OrderHttpServer::secondRequestOnStreamIsIgnored()
     QTRY_COMPARE(m_service->snapshot(0, 0).connections, 1);
     QTRY_VERIFY(!client.frames().isEmpty());
 
-    // A request written into an open stream must neither get an HTTP answer
+    // A request written into an open stream must neither get an HTTP response
     // inside the event stream nor subscribe the socket a second time.
     client.socket().write("GET /orders/A1/events HTTP/1.1\r\nHost: x\r\n\r\n"
                           "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -402,7 +402,7 @@ void tst_OrderHttpServer::streamCapsOverallAndPerAddress()
     auto b1 = openFrom(second, m_port);
     QTRY_COMPARE(m_service->snapshot(0, 0).connections, 3);
 
-    // The server holds 3 streams, its cap.
+    // The server has 3 streams open, its cap.
     auto b2 = openFrom(second, m_port);
     QTRY_VERIFY(b2->headComplete());
     QCOMPARE(b2->statusCode(), 503);
