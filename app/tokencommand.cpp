@@ -1,7 +1,9 @@
 #include "tokencommand.h"
 
 #include "commandline.h"
+#include "authsettings.h"
 #include "jwtsigner.h"
+#include "serverconfig.h"
 #include "orderevent.h"
 
 #include <QCommandLineParser>
@@ -70,16 +72,22 @@ int runTokenCommand(const QStringList &arguments)
                                                             "'-' or '_'")
                                 .arg(orderId));
     }
-    const JwtConfig names;
+    // The saved settings give the claim and scope names and the issuer and
+    // audience, so that the server accepts the token.
+    ServerConfig config;
+    const AuthSettings saved = AuthSettings::load();
+    saved.applyTo(config);
     if (parser.isSet(staff))
-        request.scopes.append(names.staffScope);
+        request.scopes.append(config.jwt.staffScope);
     if (parser.isSet(publisher))
-        request.scopes.append(names.publishScope);
+        request.scopes.append(config.jwt.publishScope);
     request.lifetime = std::chrono::seconds(seconds);
 
-    JwtConfig jwt;
+    JwtConfig jwt = config.jwt;
     QString error;
-    if (!loadJwtKeys(parser.value(secretFile), {}, jwt, &error))
+    const QString secretPath = parser.isSet(secretFile) ? parser.value(secretFile)
+                                                        : saved.secretFilePath;
+    if (!loadJwtKeys(secretPath, {}, jwt, &error))
         return fail(error);
 
     const QByteArray token = JwtSigner(jwt).sign(request, &error);

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void helpListsOptions();
     void authIsOnByDefault();
     void tokenCommandNeedsSubject();
+    void tokenCommandUsesSavedClaimNames();
 
 private:
     // An environment whose config and data folders are inside m_dir, so that
@@ -289,6 +291,35 @@ void tst_Headless::tokenCommandNeedsSubject()
     QVERIFY(tokenCommand.waitForFinished(20000));
     QCOMPARE(tokenCommand.exitCode(), 2);
     QVERIFY(tokenCommand.readAllStandardError().contains("--subject is required"));
+}
+
+void tst_Headless::tokenCommandUsesSavedClaimNames()
+{
+    // Settings saved by the console rename the publish scope and add an
+    // issuer; a token from "orderstream token" must satisfy the server.
+    const QString configDir = m_dir.filePath(QStringLiteral("config/OrderStream"));
+    QVERIFY(QDir().mkpath(configDir));
+    QFile settings(configDir + QStringLiteral("/orderstream.conf"));
+    QVERIFY(settings.open(QIODevice::WriteOnly));
+    settings.write("[auth]\npublishScope=events:write\nissuer=fulfilment\n");
+    settings.close();
+
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("claims.db")));
+    QVERIFY2(port != 0, m_output.constData());
+
+    QProcess tokenCommand;
+    tokenCommand.setProcessEnvironment(environment());
+    tokenCommand.start(QStringLiteral(ORDERSTREAM_BINARY),
+                       {QStringLiteral("token"), QStringLiteral("--subject"),
+                        QStringLiteral("orchestrator"), QStringLiteral("--publisher")});
+    QVERIFY(tokenCommand.waitForFinished(20000));
+    QCOMPARE(tokenCommand.exitCode(), 0);
+    const QByteArray token = tokenCommand.readAllStandardOutput().trimmed();
+
+    const HttpTestResponse published = sendHttpRequest(
+            port, "POST", "/orders/A1/events", R"({"status":"Activating"})",
+            {"Authorization: Bearer " + token});
+    QCOMPARE(published.status, 202);
 }
 
 QTEST_GUILESS_MAIN(tst_Headless)
