@@ -55,27 +55,6 @@ QByteArray fixture(const QString &name)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// Sends one request from a chosen loopback source address.
-HttpTestResponse requestFrom(const QHostAddress &source, quint16 port, const QByteArray &path,
-                             const QByteArray &header)
-{
-    QTcpSocket socket;
-    socket.bind(source);
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + header + "\r\n\r\n");
-    QByteArray received;
-    while (socket.waitForReadyRead(5000))
-        received += socket.readAll();
-    HttpTestResponse response;
-    const qsizetype end = received.indexOf("\r\n\r\n");
-    if (end > 0) {
-        response.head = received.left(end + 2);
-        response.body = received.mid(end + 4);
-        response.status = received.mid(9, 3).toInt();
-    }
-    return response;
-}
-
 } // namespace
 
 void tst_Auth::init()
@@ -287,17 +266,17 @@ void tst_Auth::failuresAreRateLimitedPerAddress()
     const QByteArray bad = "Authorization: Bearer not.a.token";
     const QHostAddress guesser(QStringLiteral("127.0.0.2"));
     for (int i = 0; i < 3; ++i)
-        QCOMPARE(requestFrom(guesser, m_port, "/orders/A1", bad).status, 401);
+        QCOMPARE(sendHttpRequest(m_port, "GET", "/orders/A1", {}, {bad}, guesser).status, 401);
 
-    const HttpTestResponse limited = requestFrom(guesser, m_port, "/orders/A1", bad);
+    const HttpTestResponse limited = sendHttpRequest(m_port, "GET", "/orders/A1", {}, {bad}, guesser);
     QCOMPARE(limited.status, 429);
     QVERIFY(limited.header("Retry-After").toInt() > 0);
     // Even a good token waits: the address is slowed down, not the token.
     const QByteArray good = "Authorization: Bearer " + sign(QStringLiteral("u"), {QStringLiteral("A1")}, {});
-    QCOMPARE(requestFrom(guesser, m_port, "/orders/A1", good).status, 429);
+    QCOMPARE(sendHttpRequest(m_port, "GET", "/orders/A1", {}, {good}, guesser).status, 429);
 
     // Another address is not affected.
-    QCOMPARE(requestFrom(QHostAddress(QStringLiteral("127.0.0.3")), m_port, "/orders/A1", good).status, 404);
+    QCOMPARE(sendHttpRequest(m_port, "GET", "/orders/A1", {}, {good}, QHostAddress(QStringLiteral("127.0.0.3"))).status, 404);
 }
 
 void tst_Auth::failuresAreCounted()

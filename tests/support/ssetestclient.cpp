@@ -121,9 +121,12 @@ QByteArray HttpTestResponse::header(const QByteArray &name) const
 }
 
 HttpTestResponse sendHttpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
-                                 const QByteArray &body, const QList<QByteArray> &extraHeaders)
+                                 const QByteArray &body, const QList<QByteArray> &extraHeaders,
+                                 const QHostAddress &source)
 {
     QTcpSocket socket;
+    if (!source.isNull())
+        socket.bind(source);
     socket.connectToHost(QHostAddress::LocalHost, port);
     QByteArray request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                          "Connection: close\r\n";

@@ -70,6 +70,9 @@ struct HttpTestResponse
     QByteArray header(const QByteArray &name) const;
 };
 
+// A null source lets the system pick the local address; a loopback address
+// such as 127.0.0.2 makes the request come from another client address.
 HttpTestResponse sendHttpRequest(quint16 port, const QByteArray &method, const QByteArray &path,
                                  const QByteArray &body = {},
-                                 const QList<QByteArray> &extraHeaders = {});
+                                 const QList<QByteArray> &extraHeaders = {},
+                                 const QHostAddress &source = {});

@@ -16,7 +16,7 @@ class QTemporaryDir;
 ServerConfig testServerConfig(const QTemporaryDir &dir, int streamWorkers);
 
 // Replaces service with a new service built from config and starts it.
-// Returns false with errorMessage set when the start fails, and service
-// then still holds the service that failed to start.
+// Returns false with errorMessage set when the start fails. service then
+// still points to the service that failed to start.
 bool startTestService(std::unique_ptr<OrderStreamService> &service, const ServerConfig &config,
                       QString *errorMessage);
