@@ -185,7 +185,7 @@ private:
     void finishRetentionPass(WriterState &writer, const QString &error);
 
     // Returns this thread's read connection, creating it on first use, or an
-    // invalid one when the journal is not open. The caller holds m_readGate.
+    // invalid one when the journal is not open. The caller must have locked m_readGate.
     QSqlDatabase readConnection();
     // Runs work in one read transaction on this thread's connection. Returns
     // false with error set, after logging it, when work or the transaction fails.

@@ -113,7 +113,7 @@ struct StreamEngineSnapshot
 // runs N worker threads, each with its own Asio io_context (epoll on Linux).
 // A stream is adopted by exactly one worker, which alone reads, writes and
 // closes its socket. Publishing hands one encoded, implicitly shared frame to
-// every worker's bounded inbox; each worker drains its inbox in one pass and
+// every worker's bounded inbox. Each worker drains its inbox in one pass and
 // sends all pending frames to a subscriber with one sendmsg().
 //
 // All public functions are thread-safe.
