@@ -889,6 +889,7 @@ void EventJournal::commitBatch(WriterState &writer, std::deque<PendingAppend> &b
 
     m_lastEventId.store(ids.last);
     for (PendingAppend &pending : batch) {
+        deliver(pending.event);
         if (pending.committed)
             pending.committed(std::move(pending.event), QString());
     }

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "orderevent.h"
-#include "orderhub.h"
+#include "eventstore.h"
 
 #include <QByteArray>
 #include <QCoreApplication>
@@ -45,35 +44,6 @@ struct JournalConfig
     int busyTimeoutMs = 5000;
 };
 
-// Stored events of one order after a given id, for a reconnecting client.
-struct ReplayResult
-{
-    // At most the requested limit, in id order.
-    QList<OrderEvent> events;
-    // True when events cannot be the complete history after the requested id.
-    // events still contains what is stored after it.
-    bool resyncNeeded = false;
-    QString resyncReason;
-    // The highest id the journal had assigned when the read ran.
-    quint64 lastEventId = 0;
-    // True when more events than the limit were stored after the requested id.
-    bool truncated = false;
-};
-
-// Filters for the console's history. Empty or invalid fields do not filter.
-struct JournalQuery
-{
-    QString orderId;
-    // Compared ignoring ASCII case.
-    QString status;
-    // Time range [from, to).
-    QDateTime from;
-    QDateTime to;
-    // Only events with a lower id, for paging backwards. 0 does not filter.
-    quint64 beforeId = 0;
-    int limit = 500;
-};
-
 // Durable, append-only store of published events in an SQLite database.
 //
 // Appends are queued and committed by one writer thread that the journal owns.
@@ -101,22 +71,20 @@ struct JournalQuery
 //
 // All public functions are thread-safe. A lock file next to the database
 // keeps a second process (or a second EventJournal) from opening the same file.
-class EventJournal
+class EventJournal : public EventStore
 {
     Q_DECLARE_TR_FUNCTIONS(EventJournal)
 
 public:
-    // Called once per appended event on the writer thread. stored is the event
-    // with its id after its transaction committed, or nullopt with an error
-    // message when the commit failed. Callbacks run one at a time, in id order.
-    using CommitCallback
-            = std::function<void(std::optional<OrderEvent> stored, const QString &error)>;
+    // Commit callbacks run on the writer thread, one at a time, in id order,
+    // each after the event's delivery. A failed commit reaches the callbacks
+    // of its batch with nullopt and an error message.
 
     // The version of the schema this build creates and reads.
     static constexpr int SchemaVersion = 1;
 
     explicit EventJournal(const JournalConfig &config);
-    ~EventJournal();
+    ~EventJournal() override;
 
     Q_DISABLE_COPY_MOVE(EventJournal)
 
@@ -124,48 +92,50 @@ public:
     // false with errorMessage set when the file is not an SQLite database, is
     // corrupt, cannot be written, has a newer schema, or is in use. A file
     // that fails these checks is left unchanged.
-    bool open(QString *errorMessage);
+    bool open(QString *errorMessage) override;
 
     // Commits every appended event, runs its callback, stops the writer thread
     // and closes every connection. Safe to call more than once. Must not be
     // called from a commit callback.
-    void close();
+    void close() override;
 
-    bool isOpen() const;
+    bool isOpen() const override;
 
     // Queues event for the writer thread, which assigns its id and, when
     // event.time is invalid, the current time. Returns false, queuing nothing
     // and never calling committed, when the journal is not open or
     // maxPendingAppends events are waiting.
-    bool append(OrderEvent event, CommitCallback committed);
+    bool append(OrderEvent event, CommitCallback committed) override;
 
     // Returns at most limit events of orderId with an id above afterId. Sets
     // resyncNeeded when afterId is above the last assigned id, when retention
     // deleted events of the order after afterId, or when the read fails.
-    ReplayResult readAfter(const QString &orderId, quint64 afterId, int limit);
+    ReplayResult readAfter(const QString &orderId, quint64 afterId, int limit) override;
 
     // Returns at most q.limit matching events, newest first. A limit of 0 or
     // less returns none.
-    QList<OrderEvent> query(const JournalQuery &q);
+    QList<OrderEvent> query(const JournalQuery &q) override;
 
     // Returns every order with stored events, sorted by order id. subscribers is 0.
-    QList<OrderSummary> orderSummaries();
-    std::optional<OrderSummary> orderSummary(const QString &orderId);
+    QList<OrderSummary> orderSummaries() override;
+    std::optional<OrderSummary> orderSummary(const QString &orderId) override;
 
     // The highest id committed so far, or loaded from the database by open().
-    quint64 lastEventId() const;
+    quint64 lastEventId() const override;
     // Size of the database file plus its WAL file, in bytes.
     qint64 fileSizeBytes() const;
     QString path() const;
+    qint64 sizeBytes() const override { return fileSizeBytes(); }
+    QString location() const override { return path(); }
     // UUID created with the database, as text without braces. Empty before open().
     QByteArray journalId() const;
 
     // Applies to retention passes that start after this call.
-    void setRetention(int maxEventsPerOrder, qint64 maxAgeSeconds);
+    void setRetention(int maxEventsPerOrder, qint64 maxAgeSeconds) override;
     // Blocks until a retention pass that started after this call has finished.
     // Returns at once when the journal is not open. Must not be called from a
     // commit callback.
-    void runRetentionNow();
+    void runRetentionNow() override;
 
 private:
     struct PendingAppend

@@ -17,6 +17,15 @@ struct OrderEvent
     QJsonObject details;
     QDateTime time;
     QString source;
+    // Who published the event: the token's subject for the HTTP API, the
+    // operating system user for the console, the channel for ingest.
+    QString publisher;
+    // Set when the publisher asked to skip the lifecycle's transition check.
+    bool lifecycleOverride = false;
+    // Identifies an upstream delivery (for ingest, channel and replay id). The
+    // store keeps each key once, so a repeated delivery adds no second event.
+    // Not part of the frame.
+    QString ingestKey;
 
     // The JSON object carried on the frame's data line.
     QJsonObject toJson() const;
@@ -33,6 +42,8 @@ inline constexpr char Resync[] = "order.resync";
 namespace OrderEventSource {
 inline constexpr char Api[] = "api";
 inline constexpr char Console[] = "console";
+inline constexpr char Ingest[] = "ingest";
+inline constexpr char Simulator[] = "simulator";
 }
 
 // Returns true when id is 1 to 64 characters of ASCII letters, digits, '-' and '_'.

@@ -1,33 +1,39 @@
 #include "orderhub.h"
 
-#include "eventjournal.h"
+#include "eventstore.h"
 #include "logging.h"
 #include "sseframe.h"
 #include "streamengine.h"
 
 #include <algorithm>
 
-OrderHub::OrderHub(StreamEngine &engine, EventJournal &journal, int historyCapacity)
-    : m_engine(engine), m_journal(journal), m_historyCapacity(size_t(std::max(1, historyCapacity)))
+OrderHub::OrderHub(StreamEngine &engine, EventStore &store, int historyCapacity)
+    : m_engine(engine), m_store(store), m_historyCapacity(size_t(std::max(1, historyCapacity)))
 {
 }
 
-void OrderHub::loadFromJournal()
+void OrderHub::loadFromStore()
 {
-    const QList<OrderSummary> summaries = m_journal.orderSummaries();
+    const QList<OrderSummary> summaries = m_store.orderSummaries();
     JournalQuery newest;
     newest.limit = int(m_historyCapacity);
-    const QList<OrderEvent> events = m_journal.query(newest);
+    const QList<OrderEvent> events = m_store.query(newest);
 
-    std::lock_guard lock(m_mutex);
-    m_lastEventId = m_journal.lastEventId();
-    for (const OrderSummary &summary : summaries)
-        m_orders.insert(summary.orderId, summary);
-    m_history.clear();
-    for (auto it = events.crbegin(); it != events.crend(); ++it)
-        m_history.push_back(*it);
-    qCInfo(lcHub, "loaded %lld orders from the journal; last event id %llu",
-           qlonglong(summaries.size()), m_lastEventId);
+    {
+        std::lock_guard lock(m_mutex);
+        m_lastEventId = m_store.lastEventId();
+        for (const OrderSummary &summary : summaries) {
+            m_orders.insert(summary.orderId, summary);
+            m_lastEventId = std::max(m_lastEventId, summary.lastEventId);
+        }
+        m_loadedThroughId = m_lastEventId;
+        m_history.clear();
+        for (auto it = events.crbegin(); it != events.crend(); ++it)
+            m_history.push_back(*it);
+        qCInfo(lcHub, "loaded %lld orders from %ls; last event id %llu",
+               qlonglong(summaries.size()), qUtf16Printable(m_store.location()), m_lastEventId);
+    }
+    m_store.startDelivery([this](const OrderEvent &event) { dispatch(event); });
 }
 
 bool OrderHub::publish(OrderEvent event, PublishCallback done)
@@ -44,15 +50,9 @@ bool OrderHub::publish(OrderEvent event, PublishCallback done)
     }
 
     const QString orderId = event.orderId;
-    const bool queued = m_journal.append(
-            std::move(event),
-            [this, done = std::move(done)](std::optional<OrderEvent> stored, const QString &error) {
-                if (stored)
-                    dispatch(*stored);
-                done(std::move(stored), error);
-            });
+    const bool queued = m_store.append(std::move(event), std::move(done));
     if (!queued) {
-        qCWarning(lcHub, "rejected event for order %ls: the journal's queue is full",
+        qCWarning(lcHub, "rejected event for order %ls: the store's queue is full or it is unreachable",
                   qUtf16Printable(orderId));
     }
     return queued;
@@ -60,7 +60,12 @@ bool OrderHub::publish(OrderEvent event, PublishCallback done)
 
 void OrderHub::dispatch(const OrderEvent &event)
 {
-    // Runs on the journal's writer thread, which completes events in id order,
+    {
+        std::lock_guard lock(m_mutex);
+        if (event.id <= m_loadedThroughId)
+            return;
+    }
+    // Runs on the store's delivery thread, which delivers events in id order,
     // so frames reach every worker in id order. force: the event is stored,
     // so it must reach live subscribers even if the inboxes filled meanwhile.
     m_engine.publish(event.orderId, event.id, SseFrame::encodeEvent(event), true);

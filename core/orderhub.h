@@ -12,7 +12,7 @@
 #include <mutex>
 #include <optional>
 
-class EventJournal;
+class EventStore;
 class StreamEngine;
 struct HttpError;
 
@@ -53,32 +53,32 @@ struct HubSnapshot
     QList<OrderEvent> events;
 };
 
-// Publishes events: stores each in the journal, then encodes its frame once
-// and queues it for every subscriber. Keeps each order's last state and a
+// Publishes events: stores each in the event store, and for every event the
+// store delivers encodes its frame once and queues it for every subscriber. Keeps each order's last state and a
 // bounded history of recent events for the console.
 //
-// Thread-safe: the HTTP thread and the console publish, the journal's writer
-// thread completes publishes, the console reads snapshots.
+// Thread-safe: the HTTP thread and the console publish, the store's thread
+// delivers events and completes publishes, the console reads snapshots.
 class OrderHub
 {
 public:
-    // Called on the journal's writer thread once the event is stored and
-    // queued for its subscribers, or with nullopt and the reason when it was
-    // not stored.
+    // Called on the store's thread once the event is stored, or with nullopt
+    // and the reason when it was not.
     using PublishCallback = std::function<void(std::optional<OrderEvent> event, const QString &error)>;
 
-    OrderHub(StreamEngine &engine, EventJournal &journal, int historyCapacity);
+    OrderHub(StreamEngine &engine, EventStore &store, int historyCapacity);
 
     OrderHub(const OrderHub &) = delete;
     OrderHub &operator=(const OrderHub &) = delete;
 
-    // Loads the orders' last states and the newest events from the journal.
-    void loadFromJournal();
+    // Loads the orders' last states and the newest events from the store,
+    // then asks the store to deliver every event stored from now on.
+    void loadFromStore();
 
-    // Queues event for the journal, which assigns its id and time. Once the
-    // event is committed, its frame goes to the streaming engine and done runs.
-    // Returns false, and never calls done, when the streaming queues or the
-    // journal's queue are full; the caller responds with 503.
+    // Queues event for the store, which assigns its id and time, and runs done
+    // once the event is stored. Returns false, and never calls done, when the
+    // streaming queues or the store's queue are full, or the store is
+    // unreachable; the caller responds with 503.
     bool publish(OrderEvent event, PublishCallback done);
 
     std::optional<OrderSummary> order(const QString &orderId) const;
@@ -88,17 +88,21 @@ public:
     HubSnapshot snapshot(quint64 eventsAfter, int maxEvents) const;
 
 private:
+    // Queues a stored event's frame for its subscribers and records it.
     void dispatch(const OrderEvent &event);
 
     StreamEngine &m_engine;
-    EventJournal &m_journal;
+    EventStore &m_store;
     const size_t m_historyCapacity;
 
     mutable std::mutex m_mutex;
     quint64 m_lastEventId = 0;
+    // Events up to this id came from loadFromStore(); a shared store may
+    // deliver some of them again, and dispatch() skips those.
+    quint64 m_loadedThroughId = 0;
     quint64 m_eventsPublished = 0;
     QHash<QString, quint64> m_eventsPublishedBySource;
-    // NOTE: every order in the journal has an entry here, so memory grows with
+    // NOTE: every order in the store has an entry here, so memory grows with
     // the number of distinct orders that retention keeps.
     QHash<QString, OrderSummary> m_orders;
     std::deque<OrderEvent> m_history;

@@ -61,9 +61,9 @@ bool OrderStreamService::start(QString *errorMessage)
     journalConfig.path = journalPath();
     journalConfig.maxEventsPerOrder = m_config.maxEventsPerOrder;
     journalConfig.maxAgeSeconds = m_config.maxEventAgeSeconds;
-    m_journal = std::make_unique<EventJournal>(journalConfig);
-    if (!m_journal->open(errorMessage)) {
-        m_journal.reset();
+    m_store = std::make_unique<EventJournal>(journalConfig);
+    if (!m_store->open(errorMessage)) {
+        m_store.reset();
         return false;
     }
 
@@ -73,19 +73,18 @@ bool OrderStreamService::start(QString *errorMessage)
     engineConfig.maxUnsentBytes = m_config.maxUnsentBytes;
     engineConfig.inboxCapacity = m_config.inboxCapacity;
     m_engine = std::make_unique<StreamEngine>(engineConfig);
-    m_hub = std::make_unique<OrderHub>(*m_engine, *m_journal, m_config.historyCapacity);
-    m_hub->loadFromJournal();
+    m_hub = std::make_unique<OrderHub>(*m_engine, *m_store, m_config.historyCapacity);
 
-    EventJournal *journal = m_journal.get();
+    EventStore *store = m_store.get();
     const int replayLimit = m_config.replayLimit;
     m_reconnects = std::make_unique<ReconnectTracker>(
             m_config.reconnectWindowMs, m_config.reconnectStormPerMinute,
-            [journal, replayLimit](const QString &orderId, quint64 afterId) {
-                return int(journal->readAfter(orderId, afterId, replayLimit).events.size());
+            [store, replayLimit](const QString &orderId, quint64 afterId) {
+                return int(store->readAfter(orderId, afterId, replayLimit).events.size());
             });
 
-    m_engine->setReplaySource([journal, replayLimit](const QString &orderId, quint64 afterId) {
-        const ReplayResult stored = journal->readAfter(orderId, afterId, replayLimit);
+    m_engine->setReplaySource([store, replayLimit](const QString &orderId, quint64 afterId) {
+        const ReplayResult stored = store->readAfter(orderId, afterId, replayLimit);
         ReplayFrames replay;
         if (stored.resyncNeeded || stored.truncated) {
             replay.resync = true;
@@ -126,6 +125,7 @@ bool OrderStreamService::start(QString *errorMessage)
     };
     m_engine->setObserver(observer);
     m_engine->start();
+    m_hub->loadFromStore();
 
     m_httpMetrics = std::make_unique<HttpMetrics>();
     m_thread.start();
@@ -151,9 +151,9 @@ bool OrderStreamService::start(QString *errorMessage)
     m_port = port;
     m_running = true;
     m_startedAt = QDateTime::currentDateTimeUtc();
-    qCInfo(lcService, "listening on http://%ls:%u with %d streaming workers; journal %ls",
+    qCInfo(lcService, "listening on http://%ls:%u with %d streaming workers; events in %ls",
            qUtf16Printable(m_config.bindAddress.toString()), m_port, m_engine->workerCount(),
-           qUtf16Printable(journalConfig.path));
+           qUtf16Printable(m_store->location()));
     Q_EMIT started();
     return true;
 }
@@ -175,7 +175,7 @@ void OrderStreamService::shutDown()
     QMetaObject::invokeMethod(m_server, [this] { m_server->stopListening(); },
                               Qt::BlockingQueuedConnection);
     // 2. Commit what is queued; each commit queues its frame and its response.
-    m_journal->close();
+    m_store->close();
     // 3. Let the HTTP thread write those responses, then end it.
     QMetaObject::invokeMethod(m_server, &QObject::deleteLater);
     m_server = nullptr;
@@ -193,7 +193,7 @@ HubSnapshot OrderStreamService::snapshot(quint64 eventsAfter, int maxEvents) con
     snapshot.reconnectsLastMinute = m_reconnects->reconnectsLastMinute();
     snapshot.reconnectsTotal = m_reconnects->total();
     snapshot.reconnectStorm = m_reconnects->stormActive();
-    snapshot.journalSizeBytes = m_journal ? m_journal->fileSizeBytes() : 0;
+    snapshot.journalSizeBytes = m_store ? m_store->sizeBytes() : 0;
     return snapshot;
 }
 
@@ -262,8 +262,9 @@ QByteArray OrderStreamService::metricsText() const
                    {qMakePair(QByteArray("reason"), reason)});
     }
 
-    out.family("orderstream_journal_size_bytes", "gauge", "Size of the journal database and its WAL.");
-    out.sample("orderstream_journal_size_bytes", double(m_journal ? m_journal->fileSizeBytes() : 0));
+    out.family("orderstream_journal_size_bytes", "gauge",
+               "Size of the journal database and its WAL, or Redis's used memory.");
+    out.sample("orderstream_journal_size_bytes", double(m_store ? m_store->sizeBytes() : 0));
     out.family("orderstream_last_event_id", "gauge", "Highest event id assigned.");
     out.sample("orderstream_last_event_id", double(hub.lastEventId));
     return out.text();
@@ -291,7 +292,7 @@ void OrderStreamService::publishAsync(const OrderEvent &event)
         return;
     }
 
-    // The callback runs on the journal's writer thread; the signals are
+    // The callback runs on the store's thread; the signals are
     // emitted on this object's thread.
     const bool queued = m_hub->publish(event, [this, orderId = event.orderId](
                                                       std::optional<OrderEvent> stored,
@@ -302,7 +303,7 @@ void OrderStreamService::publishAsync(const OrderEvent &event)
                     if (stored)
                         Q_EMIT published(*stored);
                     else
-                        Q_EMIT publishFailed(orderId, tr("the journal could not store the event: %1").arg(error));
+                        Q_EMIT publishFailed(orderId, error);
                 },
                 Qt::QueuedConnection);
     });

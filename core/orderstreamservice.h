@@ -11,7 +11,7 @@
 
 #include <memory>
 
-class EventJournal;
+class EventStore;
 class HttpMetrics;
 class StreamAdmission;
 class OrderHttpServer;
@@ -60,9 +60,9 @@ public:
     // returns it. Thread-safe.
     QByteArray metricsText() const;
 
-    // The journal, for the console's history. Null before the first start;
-    // after stop() it still exists but is closed, and reads return nothing.
-    EventJournal *journal() const { return m_journal.get(); }
+    // The event store, for the console's history. Null before the first
+    // start; after stop() it still exists but is closed, and reads return nothing.
+    EventStore *store() const { return m_store.get(); }
 
     // Publishes on the server thread. Emits published() or publishFailed()
     // on the calling object's thread when done.
@@ -79,7 +79,7 @@ private:
 
     const ServerConfig m_config;
     QThread m_thread;
-    std::unique_ptr<EventJournal> m_journal;
+    std::unique_ptr<EventStore> m_store;
     std::unique_ptr<StreamEngine> m_engine;
     std::unique_ptr<OrderHub> m_hub;
     std::unique_ptr<ReconnectTracker> m_reconnects;

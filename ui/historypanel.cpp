@@ -237,9 +237,9 @@ std::optional<JournalQuery> HistoryPanel::queryFromFilters()
 std::optional<QList<OrderEvent>> HistoryPanel::readPage(
     const JournalQuery &query, QString *errorMessage)
 {
-    // The service replaces its journal object on every start, so it is
+    // The service replaces its store object on every start, so it is
     // looked up for each read and never kept.
-    EventJournal *journal = m_service->journal();
+    EventStore *journal = m_service->store();
     if (!journal) {
         *errorMessage = tr("The journal is not open; start the server to read history.");
         return std::nullopt;
@@ -251,7 +251,7 @@ std::optional<QList<OrderEvent>> HistoryPanel::readPage(
         return std::nullopt;
     }
 
-    // NOTE: EventJournal::query() returns an empty list when the read
+    // NOTE: EventStore::query() returns an empty list when the read
     // fails (it logs the error), so a failed read shows as "no events".
     return journal->query(query);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "eventexport.h"
-#include "eventjournal.h"
+#include "eventstore.h"
 
 #include <QWidget>
 #include <optional>

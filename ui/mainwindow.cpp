@@ -2,7 +2,7 @@
 
 #include "authsettingsdialog.h"
 #include "connectionspanel.h"
-#include "eventjournal.h"
+#include "eventstore.h"
 #include "eventsmodel.h"
 #include "eventspanel.h"
 #include "figurestrip.h"
@@ -432,7 +432,7 @@ void MainWindow::updateUptime()
 void MainWindow::updateJournalSize(qint64 sizeBytes)
 {
     const QString path = QDir::toNativeSeparators(m_service->journalPath());
-    const EventJournal *journal = m_service->journal();
+    const EventStore *journal = m_service->store();
     if (!journal) {
         m_journalLabel->setText(tr("Journal not open"));
         m_journalLabel->setToolTip(tr("Journal file: %1").arg(path));

@@ -178,7 +178,7 @@ void tst_Replay::resyncWhenTrimmedByRetention()
     startService(3);
     for (int i = 0; i < 10; ++i)
         publish("A1", "step");
-    m_service->journal()->runRetentionNow();
+    m_service->store()->runRetentionNow();
 
     // Events 2 to 7 are gone; a client that saw 1 cannot be replayed.
     SseTestClient trimmed;

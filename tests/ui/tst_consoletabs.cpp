@@ -1,7 +1,7 @@
 #include "connectionsmodel.h"
 #include "connectionspanel.h"
 #include "csvreader.h"
-#include "eventjournal.h"
+#include "eventstore.h"
 #include "figurestrip.h"
 #include "historymodel.h"
 #include "historypanel.h"
@@ -414,8 +414,8 @@ void tst_ConsoleTabs::historyAfterRestart()
 
     // A stopped server closes the journal. The rows stay, and searches report why they fail.
     m_service->stop();
-    QVERIFY(m_service->journal());
-    QVERIFY(!m_service->journal()->isOpen());
+    QVERIFY(m_service->store());
+    QVERIFY(!m_service->store()->isOpen());
     QVERIFY2(message->text().startsWith(
                  QStringLiteral("The journal is closed; start the server to read history.")),
         qPrintable(message->text()));
