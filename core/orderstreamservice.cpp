@@ -6,11 +6,14 @@
 #include "logging.h"
 #include "orderhttpserver.h"
 #include "prometheusformat.h"
+#include "rediseventstore.h"
 #include "sseframe.h"
 #include "streamadmission.h"
 #include "streamengine.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QSysInfo>
 #include <QMetaObject>
 #include <QStandardPaths>
 
@@ -61,9 +64,29 @@ bool OrderStreamService::start(QString *errorMessage)
     journalConfig.path = journalPath();
     journalConfig.maxEventsPerOrder = m_config.maxEventsPerOrder;
     journalConfig.maxAgeSeconds = m_config.maxEventAgeSeconds;
-    m_store = std::make_unique<EventJournal>(journalConfig);
+    m_redisStore = nullptr;
+    if (m_config.redisUrl.isEmpty()) {
+        m_store = std::make_unique<EventJournal>(journalConfig);
+    } else {
+        QString urlError;
+        const std::optional<RedisUrl> url = RedisUrl::parse(m_config.redisUrl, &urlError);
+        if (!url) {
+            if (errorMessage)
+                *errorMessage = urlError;
+            return false;
+        }
+        RedisStoreConfig redisConfig;
+        redisConfig.url = *url;
+        redisConfig.keyPrefix = m_config.redisKeyPrefix;
+        redisConfig.maxEventsPerOrder = m_config.maxEventsPerOrder;
+        redisConfig.maxAgeSeconds = m_config.maxEventAgeSeconds;
+        auto redisStore = std::make_unique<RedisEventStore>(redisConfig);
+        m_redisStore = redisStore.get();
+        m_store = std::move(redisStore);
+    }
     if (!m_store->open(errorMessage)) {
         m_store.reset();
+        m_redisStore = nullptr;
         return false;
     }
 
@@ -151,6 +174,8 @@ bool OrderStreamService::start(QString *errorMessage)
     m_port = port;
     m_running = true;
     m_startedAt = QDateTime::currentDateTimeUtc();
+    if (m_redisStore)
+        startPresence();
     qCInfo(lcService, "listening on http://%ls:%u with %d streaming workers; events in %ls",
            qUtf16Printable(m_config.bindAddress.toString()), m_port, m_engine->workerCount(),
            qUtf16Printable(m_store->location()));
@@ -169,8 +194,32 @@ void OrderStreamService::stop()
     Q_EMIT stopped();
 }
 
+void OrderStreamService::startPresence()
+{
+    RedisPresence::Config presence;
+    presence.url = m_redisStore->config().url;
+    presence.keyPrefix = m_config.redisKeyPrefix;
+    presence.address = QStringLiteral("%1:%2").arg(m_config.bindAddress.toString()).arg(m_port);
+    presence.instanceId = m_config.instanceId.isEmpty()
+            ? QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(m_port)
+            : m_config.instanceId;
+    presence.version = QCoreApplication::applicationVersion();
+    presence.intervalMs = m_config.presenceIntervalMs;
+    presence.ttlMs = m_config.presenceTtlMs;
+    StreamEngine *engine = m_engine.get();
+    m_presence = std::make_unique<RedisPresence>(presence, [engine] {
+        const StreamEngineSnapshot streams = engine->snapshot();
+        return PresenceAnnouncement{streams.connections, streams.subscribersPerOrder};
+    });
+    m_presence->start();
+}
+
 void OrderStreamService::shutDown()
 {
+    if (m_presence) {
+        m_presence->stop();
+        m_presence.reset();
+    }
     // 1. Stop accepting connections.
     QMetaObject::invokeMethod(m_server, [this] { m_server->stopListening(); },
                               Qt::BlockingQueuedConnection);
@@ -265,9 +314,39 @@ QByteArray OrderStreamService::metricsText() const
     out.family("orderstream_journal_size_bytes", "gauge",
                "Size of the journal database and its WAL, or Redis's used memory.");
     out.sample("orderstream_journal_size_bytes", double(m_store ? m_store->sizeBytes() : 0));
+    if (m_redisStore) {
+        out.family("orderstream_redis_up", "gauge", "1 while Redis is reachable, else 0.");
+        out.sample("orderstream_redis_up", m_redisStore->isReachable() ? 1 : 0);
+        out.family("orderstream_redis_outages_total", "counter", "Times Redis became unreachable.");
+        out.sample("orderstream_redis_outages_total", double(m_redisStore->outagesTotal()));
+        out.family("orderstream_cluster_instances", "gauge",
+                   "Instances announced in Redis, this one included.");
+        out.sample("orderstream_cluster_instances",
+                   m_presence ? double(m_presence->instances().size()) : 0.0);
+    }
     out.family("orderstream_last_event_id", "gauge", "Highest event id assigned.");
     out.sample("orderstream_last_event_id", double(hub.lastEventId));
     return out.text();
+}
+
+OrderStreamService::StoreStatus OrderStreamService::storeStatus() const
+{
+    StoreStatus status;
+    if (!m_store)
+        return status;
+    status.location = m_store->location();
+    if (m_redisStore) {
+        status.shared = true;
+        status.reachable = m_redisStore->isReachable();
+        status.outageSinceMs = m_redisStore->outageSinceMs();
+        status.outages = m_redisStore->outagesTotal();
+    }
+    return status;
+}
+
+QList<ClusterInstance> OrderStreamService::clusterInstances() const
+{
+    return m_presence ? m_presence->instances() : QList<ClusterInstance>();
 }
 
 QList<StreamConnection> OrderStreamService::connections(int limit) const

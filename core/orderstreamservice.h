@@ -3,6 +3,7 @@
 #include "orderevent.h"
 #include "orderhub.h"
 #include "reconnecttracker.h"
+#include "redispresence.h"
 #include "serverconfig.h"
 #include "streamengine.h"
 
@@ -12,6 +13,7 @@
 #include <memory>
 
 class EventStore;
+class RedisEventStore;
 class HttpMetrics;
 class StreamAdmission;
 class OrderHttpServer;
@@ -60,6 +62,22 @@ public:
     // returns it. Thread-safe.
     QByteArray metricsText() const;
 
+    // How the event store is doing, for the console's status bar. Thread-safe.
+    struct StoreStatus
+    {
+        // False for the SQLite journal, true for Redis.
+        bool shared = false;
+        bool reachable = true;
+        // Start of the current outage, in milliseconds since the epoch; 0 while reachable.
+        qint64 outageSinceMs = 0;
+        quint64 outages = 0;
+        QString location;
+    };
+    StoreStatus storeStatus() const;
+    // The instances sharing this instance's Redis, this one included; empty
+    // without Redis. Thread-safe.
+    QList<ClusterInstance> clusterInstances() const;
+
     // The event store, for the console's history. Null before the first
     // start; after stop() it still exists but is closed, and reads return nothing.
     EventStore *store() const { return m_store.get(); }
@@ -75,11 +93,15 @@ Q_SIGNALS:
     void publishFailed(const QString &orderId, const QString &reason);
 
 private:
+    void startPresence();
     void shutDown();
 
     const ServerConfig m_config;
     QThread m_thread;
     std::unique_ptr<EventStore> m_store;
+    // Set when m_store is a RedisEventStore.
+    RedisEventStore *m_redisStore = nullptr;
+    std::unique_ptr<RedisPresence> m_presence;
     std::unique_ptr<StreamEngine> m_engine;
     std::unique_ptr<OrderHub> m_hub;
     std::unique_ptr<ReconnectTracker> m_reconnects;

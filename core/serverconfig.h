@@ -40,6 +40,18 @@ struct ServerConfig
     // A resuming stream that missed more events than this gets order.resync.
     int replayLimit = 1000;
 
+    // A redis:// URL: events are kept in that Redis and shared with every
+    // instance using it with the same key prefix. Empty keeps them in the
+    // SQLite journal of this instance.
+    QString redisUrl;
+    QString redisKeyPrefix = QStringLiteral("orderstream");
+    // How often this instance announces itself in Redis, and how long an
+    // announcement lasts, in milliseconds.
+    int presenceIntervalMs = 2000;
+    int presenceTtlMs = 10000;
+    // This instance's name in the cluster view; empty means host name and port.
+    QString instanceId;
+
     // A stream of the same client and order that opens within this window
     // after one closed counts as a reconnect, in milliseconds.
     qint64 reconnectWindowMs = 5 * 60 * 1000;

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OrderStream needs that are not installed yet.
 #   scripts/install-deps.sh          packages to build and run the console
-#   scripts/install-deps.sh --tests  also the browser the tests start
+#   scripts/install-deps.sh --tests  also the browser and the Redis server the tests start
 set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
-    libasio-dev libssl-dev
+    libasio-dev libssl-dev libhiredis-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(chromium)
+    packages+=(chromium redis-server)
 fi
 
 missing=()
