@@ -157,10 +157,17 @@ void RedisPresence::run()
             });
             std::lock_guard lock(m_mutex);
             m_instances = std::move(seen);
-        } else if (!reported) {
-            reported = true;
-            qCWarning(lcService, "cannot announce this instance in Redis: %ls",
-                      qUtf16Printable(set ? QString::fromUtf8(string(set.get())) : error));
+        } else {
+            // Without Redis the other instances' state is unknown.
+            {
+                std::lock_guard lock(m_mutex);
+                m_instances.clear();
+            }
+            if (!reported) {
+                reported = true;
+                qCWarning(lcService, "cannot announce this instance in Redis: %ls",
+                          qUtf16Printable(set ? QString::fromUtf8(string(set.get())) : error));
+            }
         }
 
         std::unique_lock lock(m_mutex);

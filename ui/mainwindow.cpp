@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "authsettingsdialog.h"
+#include "clusterpanel.h"
 #include "connectionspanel.h"
 #include "eventstore.h"
 #include "eventsmodel.h"
@@ -138,10 +139,12 @@ void MainWindow::createCentreTabs()
     m_reconnectionsPanel->setObjectName(QStringLiteral("reconnectionsPanel"));
     m_historyPanel = new HistoryPanel(m_service, this);
     m_historyPanel->setObjectName(QStringLiteral("historyPanel"));
+    m_clusterPanel = new ClusterPanel(m_service, this);
+    m_clusterPanel->setObjectName(QStringLiteral("clusterPanel"));
 
     // The order of the tabs matches CentreTab. The titles have no mnemonics
     // because those would clash with the menus' (Alt+H opens Help). Ctrl+1
-    // to Ctrl+4 in the View menu switch tabs instead.
+    // to Ctrl+5 in the View menu switch tabs instead.
     m_centreTabs = new QTabWidget(this);
     m_centreTabs->setObjectName(QStringLiteral("centreTabs"));
     m_centreTabs->setDocumentMode(true);
@@ -149,6 +152,7 @@ void MainWindow::createCentreTabs()
     m_centreTabs->addTab(m_connectionsPanel, tr("Connections"));
     m_centreTabs->addTab(m_reconnectionsPanel, tr("Reconnections"));
     m_centreTabs->addTab(m_historyPanel, tr("History"));
+    m_centreTabs->addTab(m_clusterPanel, tr("Cluster"));
     setCentralWidget(m_centreTabs);
 }
 
@@ -244,6 +248,9 @@ void MainWindow::addCentreTabActions(QMenu *menu)
          tr("Show the clients that came back to a stream"), QKeySequence(Qt::CTRL | Qt::Key_3)},
         {HistoryTab, "showHistoryTabAction", tr("Show &History"),
          tr("Search and export the events in the journal"), QKeySequence(Qt::CTRL | Qt::Key_4)},
+        {ClusterTab, "showClusterTabAction", tr("Show C&luster"),
+         tr("Show where events are kept and the instances sharing them"),
+         QKeySequence(Qt::CTRL | Qt::Key_5)},
     };
 
     auto *group = new QActionGroup(this);
@@ -439,6 +446,14 @@ void MainWindow::updateJournalSize(qint64 sizeBytes)
         return;
     }
 
+    const OrderStreamService::StoreStatus store = m_service->storeStatus();
+    if (store.shared) {
+        m_journalLabel->setText(store.reachable
+                                        ? tr("Redis %1").arg(ViewFormat::dataSize(sizeBytes))
+                                        : tr("Redis unreachable"));
+        m_journalLabel->setToolTip(tr("Events are kept in %1").arg(store.location));
+        return;
+    }
     m_journalLabel->setText(tr("Journal %1").arg(ViewFormat::dataSize(sizeBytes)));
     m_journalLabel->setToolTip(journal->isOpen()
                                        ? tr("Journal file: %1").arg(path)

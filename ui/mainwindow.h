@@ -6,6 +6,7 @@ class ConnectionsPanel;
 class EventsModel;
 class EventsPanel;
 class FigureStrip;
+class ClusterPanel;
 class HistoryPanel;
 class LogDock;
 class OrderStreamService;
@@ -41,7 +42,7 @@ public:
     ~MainWindow() override;
 
     // The centre tabs, in order.
-    enum CentreTab { EventsTab, ConnectionsTab, ReconnectionsTab, HistoryTab };
+    enum CentreTab { EventsTab, ConnectionsTab, ReconnectionsTab, HistoryTab, ClusterTab };
     Q_ENUM(CentreTab)
 
     void showCentreTab(CentreTab tab);
@@ -93,6 +94,7 @@ private:
     ConnectionsPanel *m_connectionsPanel = nullptr;
     ReconnectionsPanel *m_reconnectionsPanel = nullptr;
     HistoryPanel *m_historyPanel = nullptr;
+    ClusterPanel *m_clusterPanel = nullptr;
     PublishPanel *m_publishPanel = nullptr;
     QDockWidget *m_publishDock = nullptr;
     LogDock *m_logDock = nullptr;
