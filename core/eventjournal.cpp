@@ -36,7 +36,8 @@ constexpr int RetentionOrdersPerScan = 256;
 
 // The column order that eventFromQuery() reads.
 const QLatin1String EventColumns(
-        "id, order_id, type, status, stage, message, details, time_ms, source");
+        "id, order_id, type, status, stage, message, details, time_ms, source, publisher, "
+        "lifecycle_override, ingest_key");
 
 // Every SQLite database file starts with these 16 bytes.
 const QByteArray SqliteHeader("SQLite format 3\0", 16);
@@ -83,6 +84,9 @@ OrderEvent eventFromQuery(const QSqlQuery &query)
     event.details = QJsonDocument::fromJson(query.value(6).toString().toUtf8()).object();
     event.time = QDateTime::fromMSecsSinceEpoch(query.value(7).toLongLong(), Qt::UTC);
     event.source = query.value(8).toString();
+    event.publisher = query.value(9).toString();
+    event.lifecycleOverride = query.value(10).toInt() != 0;
+    event.ingestKey = query.value(11).toString();
     return event;
 }
 
@@ -302,7 +306,8 @@ const QStringList &schemaStatements()
         QStringLiteral("CREATE TABLE IF NOT EXISTS events("
                        "id INTEGER PRIMARY KEY, order_id TEXT NOT NULL, type TEXT NOT NULL, "
                        "status TEXT NOT NULL, stage TEXT, message TEXT, details TEXT NOT NULL, "
-                       "time_ms INTEGER NOT NULL, source TEXT)"),
+                       "time_ms INTEGER NOT NULL, source TEXT, publisher TEXT, "
+                       "lifecycle_override INTEGER NOT NULL DEFAULT 0, ingest_key TEXT)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS events_by_order ON events(order_id, id)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS events_by_time ON events(time_ms)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"),
@@ -311,6 +316,25 @@ const QStringList &schemaStatements()
     };
     return statements;
 }
+
+// Statements that bring a version 1 events table to version 2, run in the
+// transaction that creates the schema.
+const QStringList &migrationToVersion2()
+{
+    static const QStringList statements = {
+        QStringLiteral("ALTER TABLE events ADD COLUMN publisher TEXT"),
+        QStringLiteral("ALTER TABLE events ADD COLUMN lifecycle_override INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("ALTER TABLE events ADD COLUMN ingest_key TEXT"),
+        QStringLiteral("UPDATE meta SET value = '2' WHERE key = 'schema_version'"),
+    };
+    return statements;
+}
+
+// Makes the writer's lookup of an ingest key fast, and rejects a second row
+// with the same key should one get past that lookup. Events without a key
+// are not indexed.
+const QLatin1String IngestKeyIndex("CREATE UNIQUE INDEX IF NOT EXISTS events_by_ingest_key "
+                                   "ON events(ingest_key) WHERE ingest_key IS NOT NULL");
 
 // Reads one value of the meta table into value, a null QVariant when the key
 // is missing. Returns false with error set when the statement fails.
@@ -430,6 +454,7 @@ struct EventJournal::WriterState
     QString connectionName;
     std::unique_ptr<QLockFile> lockFile;
     std::unique_ptr<QSqlQuery> insertEvent;
+    std::unique_ptr<QSqlQuery> findIngestKey;
     std::unique_ptr<QSqlQuery> updateLastEventId;
     quint64 nextId = 1;
     RetentionPass retention;
@@ -774,6 +799,19 @@ bool EventJournal::openDatabase(WriterState &writer, QString *errorMessage)
     for (const QString &statement : schemaStatements())
         ok = ok && execSql(db, statement, &error);
     if (ok) {
+        // checkExistingFile() has rejected newer and invalid versions, so
+        // an existing file here is at version 1 or 2.
+        QVariant version;
+        ok = readMeta(db, QStringLiteral("schema_version"), &version, &error);
+        if (ok && version.isValid() && version.toInt() == 1) {
+            qCInfo(lcJournal, "migrating journal %ls from schema version 1 to %d",
+                   qUtf16Printable(path), SchemaVersion);
+            for (const QString &statement : migrationToVersion2())
+                ok = ok && execSql(db, statement, &error);
+        }
+    }
+    ok = ok && execSql(db, IngestKeyIndex, &error);
+    if (ok) {
         QSqlQuery seed(db);
         seed.prepare(QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES "
                                     "('schema_version', ?), ('journal_id', ?), "
@@ -805,13 +843,16 @@ bool EventJournal::openDatabase(WriterState &writer, QString *errorMessage)
     maxId.finish();
 
     writer.insertEvent = std::make_unique<QSqlQuery>(db);
+    writer.findIngestKey = std::make_unique<QSqlQuery>(db);
     writer.updateLastEventId = std::make_unique<QSqlQuery>(db);
     if (!writer.insertEvent->prepare(
-                QStringLiteral("INSERT INTO events(%1) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                QStringLiteral("INSERT INTO events(%1) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                         .arg(EventColumns))
+        || !writer.findIngestKey->prepare(
+                QStringLiteral("SELECT %1 FROM events WHERE ingest_key = ?").arg(EventColumns))
         || !writer.updateLastEventId->prepare(
                 QStringLiteral("UPDATE meta SET value = ? WHERE key = 'last_event_id'"))) {
-        error = writer.insertEvent->lastError().text()
+        error = writer.insertEvent->lastError().text() + writer.findIngestKey->lastError().text()
                 + writer.updateLastEventId->lastError().text();
         return failed("prepare");
     }
@@ -826,6 +867,7 @@ bool EventJournal::openDatabase(WriterState &writer, QString *errorMessage)
 void EventJournal::closeDatabase(WriterState &writer)
 {
     writer.insertEvent.reset();
+    writer.findIngestKey.reset();
     writer.updateLastEventId.reset();
     if (!writer.connectionName.isEmpty()) {
         {
@@ -850,11 +892,23 @@ void EventJournal::commitBatch(WriterState &writer, std::deque<PendingAppend> &b
     QString error;
     bool ok = execSql(db, QStringLiteral("BEGIN IMMEDIATE"), &error);
     QSqlQuery &insert = *writer.insertEvent;
+    QSqlQuery &findIngestKey = *writer.findIngestKey;
+    // For each append, the event stored earlier with the same ingest key. The
+    // lookup runs in the batch's transaction, which holds SQLite's write
+    // lock, so no other insert can come between it and this batch's inserts.
+    std::vector<std::optional<OrderEvent>> duplicates(batch.size());
     quint64 id = ids.first;
-    for (PendingAppend &pending : batch) {
-        if (!ok)
-            break;
-        OrderEvent &event = pending.event;
+    for (size_t i = 0; i < batch.size() && ok; ++i) {
+        OrderEvent &event = batch[i].event;
+        if (!event.ingestKey.isEmpty()) {
+            findIngestKey.bindValue(0, event.ingestKey);
+            ok = execPrepared(findIngestKey, &error);
+            if (ok && findIngestKey.next())
+                duplicates[i] = eventFromQuery(findIngestKey);
+            findIngestKey.finish();
+            if (!ok || duplicates[i])
+                continue;
+        }
         event.id = id++;
         insert.bindValue(0, qint64(event.id));
         insert.bindValue(1, notNullText(event.orderId));
@@ -866,10 +920,15 @@ void EventJournal::commitBatch(WriterState &writer, std::deque<PendingAppend> &b
                                     QJsonDocument(event.details).toJson(QJsonDocument::Compact)));
         insert.bindValue(7, event.time.toMSecsSinceEpoch());
         insert.bindValue(8, event.source);
+        insert.bindValue(9, event.publisher.isEmpty() ? QVariant() : QVariant(event.publisher));
+        insert.bindValue(10, event.lifecycleOverride ? 1 : 0);
+        insert.bindValue(11, event.ingestKey.isEmpty() ? QVariant() : QVariant(event.ingestKey));
         ok = execPrepared(insert, &error);
     }
-    if (ok) {
-        writer.updateLastEventId->bindValue(0, QString::number(ids.last));
+    // Duplicates take no id, so the batch may use fewer than it reserved.
+    const bool inserted = id > ids.first;
+    if (ok && inserted) {
+        writer.updateLastEventId->bindValue(0, QString::number(id - 1));
         ok = execPrepared(*writer.updateLastEventId, &error);
     }
     ok = ok && execSql(db, QStringLiteral("COMMIT"), &error);
@@ -879,19 +938,33 @@ void EventJournal::commitBatch(WriterState &writer, std::deque<PendingAppend> &b
         execSql(db, QStringLiteral("ROLLBACK"), &ignored);
         qCWarning(lcJournal, "commit of events %llu to %llu to journal %ls failed: %ls", ids.first,
                   ids.last, qUtf16Printable(m_config.path), qUtf16Printable(error));
-        const QString message = tr("the journal could not store the event: %1").arg(error);
+        AppendResult failure;
+        failure.error = tr("the journal could not store the event: %1").arg(error);
         for (PendingAppend &pending : batch) {
             if (pending.committed)
-                pending.committed(std::nullopt, message);
+                pending.committed(failure);
         }
         return;
     }
 
-    m_lastEventId.store(ids.last);
-    for (PendingAppend &pending : batch) {
-        deliver(pending.event);
+    writer.nextId = id;
+    if (inserted)
+        m_lastEventId.store(id - 1);
+    for (size_t i = 0; i < batch.size(); ++i) {
+        PendingAppend &pending = batch[i];
+        AppendResult result;
+        if (duplicates[i]) {
+            qCDebug(lcJournal, "event for order %ls with ingest key %ls is a duplicate of event %llu",
+                    qUtf16Printable(pending.event.orderId), qUtf16Printable(pending.event.ingestKey),
+                    duplicates[i]->id);
+            result.stored = std::move(duplicates[i]);
+            result.duplicate = true;
+        } else {
+            deliver(pending.event);
+            result.stored = std::move(pending.event);
+        }
         if (pending.committed)
-            pending.committed(std::move(pending.event), QString());
+            pending.committed(result);
     }
 }
 
@@ -1157,6 +1230,24 @@ ReplayResult EventJournal::readAfter(const QString &orderId, quint64 afterId, in
     return result;
 }
 
+bool EventJournal::containsIngestKey(const QString &ingestKey)
+{
+    bool found = false;
+    QString error;
+    runRead(
+            [&](QSqlDatabase &db, QString *readError) {
+                QSqlQuery select(db);
+                select.prepare(QStringLiteral("SELECT 1 FROM events WHERE ingest_key = ? LIMIT 1"));
+                select.bindValue(0, ingestKey);
+                if (!execPrepared(select, readError))
+                    return false;
+                found = select.next();
+                return true;
+            },
+            &error);
+    return found;
+}
+
 QList<OrderEvent> EventJournal::query(const JournalQuery &q)
 {
     QList<OrderEvent> events;
@@ -1228,11 +1319,15 @@ std::optional<OrderSummary> EventJournal::orderSummary(const QString &orderId)
 
 QList<OrderSummary> EventJournal::readOrderSummaries(const QString &orderId)
 {
-    // Each order's newest event is found through the (order_id, id) index.
+    // Each order's newest event, and its newest event with a stage, are found
+    // through the (order_id, id) index. An update without a stage leaves the
+    // order in its stage.
     const QString sql = QStringLiteral(
-            "SELECT e.order_id, e.status, e.stage, e.id, e.time_ms, c.event_count "
+            "SELECT e.order_id, e.status, s.stage, e.id, e.time_ms, c.event_count, s.id, e.message "
             "FROM (SELECT order_id, MAX(id) AS last_id, COUNT(*) AS event_count FROM events %1"
-            "GROUP BY order_id) AS c JOIN events AS e ON e.id = c.last_id ORDER BY e.order_id")
+            "GROUP BY order_id) AS c JOIN events AS e ON e.id = c.last_id "
+            "LEFT JOIN events AS s ON s.id = (SELECT id FROM events WHERE order_id = c.order_id "
+            "AND stage <> '' ORDER BY id DESC LIMIT 1) ORDER BY e.order_id")
                                 .arg(orderId.isEmpty() ? QString()
                                                        : QStringLiteral("WHERE order_id = ? "));
 
@@ -1256,6 +1351,8 @@ QList<OrderSummary> EventJournal::readOrderSummaries(const QString &orderId)
                     summary.lastEventTime =
                             QDateTime::fromMSecsSinceEpoch(select.value(4).toLongLong(), Qt::UTC);
                     summary.eventCount = select.value(5).toULongLong();
+                    summary.lastStageEventId = select.value(6).toULongLong();
+                    summary.lastMessage = select.value(7).toString();
                     summaries.append(summary);
                 }
                 return true;

@@ -78,10 +78,14 @@ class EventJournal : public EventStore
 public:
     // Commit callbacks run on the writer thread, one at a time, in id order,
     // each after the event's delivery. A failed commit reaches the callbacks
-    // of its batch with nullopt and an error message.
+    // of its batch with an AppendResult that has no event and an error
+    // message. An append whose ingest key is already stored gets a
+    // duplicate result with the earlier event, and nothing is delivered.
 
-    // The version of the schema this build creates and reads.
-    static constexpr int SchemaVersion = 1;
+    // The version of the schema this build creates and reads. open() migrates
+    // a version 1 file in place: version 2 adds the publisher,
+    // lifecycle_override and ingest_key columns.
+    static constexpr int SchemaVersion = 2;
 
     explicit EventJournal(const JournalConfig &config);
     ~EventJournal() override;
@@ -107,6 +111,8 @@ public:
     // maxPendingAppends events are waiting.
     bool append(OrderEvent event, CommitCallback committed) override;
 
+    bool containsIngestKey(const QString &ingestKey) override;
+
     // Returns at most limit events of orderId with an id above afterId. Sets
     // resyncNeeded when afterId is above the last assigned id, when retention
     // deleted events of the order after afterId, or when the read fails.
@@ -116,7 +122,8 @@ public:
     // less returns none.
     QList<OrderEvent> query(const JournalQuery &q) override;
 
-    // Returns every order with stored events, sorted by order id. subscribers is 0.
+    // Returns every order with stored events, sorted by order id. subscribers
+    // is 0. lastStage is the stage of the newest event that has one.
     QList<OrderSummary> orderSummaries() override;
     std::optional<OrderSummary> orderSummary(const QString &orderId) override;
 

@@ -27,6 +27,22 @@ struct ReplayResult
     bool truncated = false;
 };
 
+// The outcome of EventStore::append().
+struct AppendResult
+{
+    // The stored event with its id and time. For a duplicate, the event that
+    // was stored earlier with the same ingest key. Empty when the append failed.
+    std::optional<OrderEvent> stored;
+    // True when an event with the same ingest key was already stored: nothing
+    // new was stored or delivered.
+    bool duplicate = false;
+    // The reason the append failed; empty on success.
+    QString error;
+    // True when the append failed because the store was unreachable, so a
+    // retry may succeed. The HTTP layer responds with 503 instead of 500.
+    bool unavailable = false;
+};
+
 // Filters for the console's history. Empty or invalid fields do not filter.
 struct JournalQuery
 {
@@ -41,7 +57,7 @@ struct JournalQuery
     int limit = 500;
 };
 
-// Where published events are kept: the SQLite journal of one instance, or a
+// The storage of published events: the SQLite journal of one instance, or a
 // Redis server that several instances share.
 //
 // A store assigns each event its id, increasing and never reused, keeps it
@@ -53,12 +69,11 @@ struct JournalQuery
 class EventStore
 {
 public:
-    // Called once per appended event, when the store has kept it (stored
-    // holds the event with its id and time) or could not (nullopt and a
-    // message). An event is delivered before its callback runs only when the
-    // store is local; a shared store delivers once the event comes back from it.
-    using CommitCallback
-            = std::function<void(std::optional<OrderEvent> stored, const QString &error)>;
+    // Called once per appended event, when the store has kept it, found its
+    // ingest key already stored (a duplicate), or could not keep it. An event
+    // is delivered before its callback runs only when the store is local; a
+    // shared store delivers once the event comes back from it.
+    using CommitCallback = std::function<void(const AppendResult &result)>;
     using DeliveryHandler = std::function<void(const OrderEvent &event)>;
 
     EventStore() = default;
@@ -80,8 +95,25 @@ public:
 
     // Queues event; the store assigns its id and, when event.time is
     // invalid, its time. Returns false, and never calls committed, when the
-    // store is closed or its queue is full.
+    // store is closed or its queue is full. An event with a non-empty
+    // ingestKey that is already stored is not stored again: the check and the
+    // insert are one atomic step, and committed receives a duplicate result
+    // with the earlier event.
     virtual bool append(OrderEvent event, CommitCallback committed) = 0;
+
+    // Returns whether an event with this ingest key is stored; false when
+    // the read fails or the store cannot tell. OrderHub calls it only when a
+    // delivery's stage conflicts, so that a repeated delivery gets its
+    // duplicate result instead of 409. Only append() decides what is a duplicate.
+    virtual bool containsIngestKey(const QString &ingestKey)
+    {
+        Q_UNUSED(ingestKey);
+        return false;
+    }
+
+    // Returns why the store cannot take appends now (a server it cannot
+    // reach), or an empty string when it can.
+    virtual QString unavailableReason() const { return {}; }
 
     // Returns at most limit events of orderId with an id above afterId. Sets
     // resyncNeeded when the stored history cannot be complete after afterId.

@@ -23,3 +23,15 @@ QHash<QString, quint64> HttpMetrics::authFailures() const
     std::lock_guard lock(m_mutex);
     return m_authFailures;
 }
+
+void HttpMetrics::countRejection(const QString &reason)
+{
+    std::lock_guard lock(m_mutex);
+    ++m_rejections[reason];
+}
+
+QHash<QString, quint64> HttpMetrics::rejections() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_rejections;
+}

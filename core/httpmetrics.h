@@ -6,8 +6,9 @@
 
 #include <mutex>
 
-// Counts HTTP responses by route and status, and rejected authentication by
-// reason, for /metrics. Thread-safe.
+// Counts HTTP responses by route and status, rejected authentication by
+// reason and connections rejected by the connection guard, for /metrics.
+// Thread-safe.
 class HttpMetrics
 {
 public:
@@ -19,8 +20,14 @@ public:
     void countAuthFailure(const QString &reason);
     QHash<QString, quint64> authFailures() const;
 
+    // Connections rejected before routing (oversized or slow requests,
+    // invalid HTTP, failed TLS handshakes), by reason.
+    void countRejection(const QString &reason);
+    QHash<QString, quint64> rejections() const;
+
 private:
     mutable std::mutex m_mutex;
     QHash<Key, quint64> m_counts;
     QHash<QString, quint64> m_authFailures;
+    QHash<QString, quint64> m_rejections;
 };

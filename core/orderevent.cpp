@@ -12,6 +12,10 @@ QJsonObject OrderEvent::toJson() const
     json.insert(QLatin1String("details"), details);
     json.insert(QLatin1String("time"), time.toUTC().toString(Qt::ISODateWithMs));
     json.insert(QLatin1String("source"), source);
+    if (!publisher.isEmpty())
+        json.insert(QLatin1String("publisher"), publisher);
+    if (lifecycleOverride)
+        json.insert(QLatin1String("override"), true);
     return json;
 }
 

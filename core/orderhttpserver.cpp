@@ -1,19 +1,27 @@
 #include "orderhttpserver.h"
 
+#include "connectionguard.h"
+#include "guardedtcpserver.h"
 #include "httperror.h"
 #include "httpmetrics.h"
 #include "httpresponse.h"
 #include "logging.h"
+#include "eventstore.h"
 #include "orderhub.h"
+#include "platformevent.h"
 #include "publishrequest.h"
 #include "reconnecttracker.h"
 #include "sseframe.h"
 #include "streamadmission.h"
 #include "streamengine.h"
+#include "tlsrelay.h"
+#include "watchpage.h"
 
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QPointer>
+#include <QSslSocket>
 #include <QUrlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -89,6 +97,64 @@ std::optional<quint64> readLastEventId(const QHttpServerRequest &request, const 
     return id;
 }
 
+PlatformEventFields ingestFields(const ServerConfig &config)
+{
+    PlatformEventFields fields;
+    fields.orderId = config.ingestOrderIdField;
+    fields.status = config.ingestStatusField;
+    fields.stage = config.ingestStageField;
+    fields.message = config.ingestMessageField;
+    return fields;
+}
+
+// The response body of a stored publish: 202 with the new id, or 200 for a
+// repeated ingest delivery with the id stored the first time.
+QJsonObject storedBody(const AppendResult &result)
+{
+    QJsonObject body;
+    body.insert(QLatin1String("id"), qint64(result.stored->id));
+    body.insert(QLatin1String("orderId"), result.stored->orderId);
+    if (result.duplicate)
+        body.insert(QLatin1String("duplicate"), true);
+    if (result.stored->lifecycleOverride)
+        body.insert(QLatin1String("override"), true);
+    return body;
+}
+
+int storedStatus(const AppendResult &result)
+{
+    if (!result.stored)
+        return result.unavailable ? 503 : 500;
+    return result.duplicate ? 200 : 202;
+}
+
+// headers, plus Retry-After for a 503, which a publisher may retry.
+HttpHeaders withRetryAfter(HttpHeaders headers, int status)
+{
+    if (status == 503)
+        headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
+    return headers;
+}
+
+void logIngestDuplicate(const AppendResult &result)
+{
+    if (!result.duplicate)
+        return;
+    qCInfo(lcHttp, "ingest: delivery %ls of order %ls was stored before as event %llu",
+           qUtf16Printable(result.stored->ingestKey), qUtf16Printable(result.stored->orderId),
+           result.stored->id);
+}
+
+HttpError storeFailure(const AppendResult &result)
+{
+    if (result.unavailable) {
+        return HttpError{503, QStringLiteral("store_unavailable"),
+                         QStringLiteral("%1; retry the publish").arg(result.error)};
+    }
+    return HttpError{500, QStringLiteral("journal_failed"),
+                     QStringLiteral("the event was not stored: %1").arg(result.error)};
+}
+
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
@@ -120,6 +186,7 @@ OrderHttpServer::OrderHttpServer(OrderHub &hub, StreamEngine &engine, ReconnectT
     , m_verifier(config.jwt)
     , m_authLimiter(config.authFailuresPerMinute)
     , m_streamPreamble(buildStreamPreamble(config.retryMs))
+    , m_ingestFields(ingestFields(config))
 {
 }
 
@@ -129,8 +196,31 @@ quint16 OrderHttpServer::listenConfigured(QString *errorMessage)
 {
     // QAbstractHttpServer::listen() makes a QTcpServer with Qt's default
     // backlog of 50, which overflows when thousands of browsers reconnect at
-    // once. A server of our own takes the configured backlog.
-    auto *tcpServer = new QTcpServer(this);
+    // once. A server of our own takes the configured backlog, and guards
+    // every connection with the request limits.
+    ConnectionLimits limits;
+    limits.maxHeaderBytes = m_config.maxHeaderBytes;
+    limits.maxBodyBytes = MaxPublishBodyBytes;
+    limits.requestTimeoutMs = m_config.requestTimeoutMs;
+    limits.idleTimeoutMs = m_config.idleTimeoutMs;
+
+    QSslConfiguration tls;
+    const bool tlsWanted = !m_config.tlsCertificatePath.isEmpty() || !m_config.tlsKeyPath.isEmpty();
+    if (tlsWanted) {
+        QString tlsError = QStringLiteral("HTTPS needs both a certificate and a private key");
+        if (m_config.tlsCertificatePath.isEmpty() || m_config.tlsKeyPath.isEmpty()
+            || !GuardedTcpServer::loadTlsConfiguration(m_config.tlsCertificatePath,
+                                                       m_config.tlsKeyPath, &tls, &tlsError)) {
+            if (errorMessage)
+                *errorMessage = tlsError;
+            return 0;
+        }
+    }
+
+    auto *tcpServer = new GuardedTcpServer(limits, m_config.maxConnectionsPerAddress, m_metrics,
+                                           this);
+    if (tlsWanted)
+        tcpServer->setTlsConfiguration(tls);
     tcpServer->setListenBacklogSize(m_config.listenBacklog);
     if (!tcpServer->listen(m_config.bindAddress, m_config.port)) {
         if (errorMessage) {
@@ -171,7 +261,7 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
         return true;
     }
     const bool hasOrderId = match.route == Route::Order || match.route == Route::Events;
-    if (hasOrderId && !isValidOrderId(match.orderId)) {
+    if ((hasOrderId || match.route == Route::Watch) && !isValidOrderId(match.orderId)) {
         reject(request, socket, invalidOrderId());
         return true;
     }
@@ -181,7 +271,7 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     }
 
     std::optional<JwtClaims> claims;
-    if (hasOrderId) {
+    if (hasOrderId || match.route == Route::Ingest) {
         claims = authorize(match, request, socket);
         if (!claims)
             return true;
@@ -200,6 +290,12 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
         else
             rejectMethod(match.route, request, socket);
         return true;
+    case Route::Watch:
+        if (method == QHttpServerRequest::Method::Get || method == QHttpServerRequest::Method::Head)
+            serveWatchPage(request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
     case Route::Order:
         if (method == QHttpServerRequest::Method::Get)
             serveOrder(match.orderId, request, socket);
@@ -210,7 +306,13 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
         if (method == QHttpServerRequest::Method::Get)
             serveStream(match.orderId, *claims, request, socket);
         else if (method == QHttpServerRequest::Method::Post)
-            servePublish(match.orderId, request, socket);
+            servePublish(match.orderId, *claims, request, socket);
+        else
+            rejectMethod(match.route, request, socket);
+        return true;
+    case Route::Ingest:
+        if (method == QHttpServerRequest::Method::Post)
+            serveIngest(request, socket);
         else
             rejectMethod(match.route, request, socket);
         return true;
@@ -226,17 +328,27 @@ OrderHttpServer::RouteMatch OrderHttpServer::matchRoute(const QStringList &segme
         return {Route::Health, {}};
     if (segments == QStringList{QStringLiteral("metrics")})
         return {Route::Metrics, {}};
+    if (segments == QStringList{QStringLiteral("ingest"), QStringLiteral("platform-events")})
+        return {Route::Ingest, {}};
     if (segments.size() == 2 && segments[0] == QLatin1String("orders"))
         return {Route::Order, segments[1]};
     if (segments.size() == 3 && segments[0] == QLatin1String("orders")
         && segments[2] == QLatin1String("events"))
         return {Route::Events, segments[1]};
+    if (segments.size() == 2 && segments[0] == QLatin1String("watch"))
+        return {Route::Watch, segments[1]};
     return {Route::None, {}};
 }
 
 QByteArray OrderHttpServer::allowedMethods(Route route)
 {
-    return route == Route::Events ? QByteArray("GET, POST, OPTIONS") : QByteArray("GET, OPTIONS");
+    if (route == Route::Events)
+        return QByteArray("GET, POST, OPTIONS");
+    if (route == Route::Ingest)
+        return QByteArray("POST, OPTIONS");
+    if (route == Route::Watch)
+        return QByteArray("GET, HEAD, OPTIONS");
+    return QByteArray("GET, OPTIONS");
 }
 
 QString OrderHttpServer::routeLabel(Route route)
@@ -246,6 +358,8 @@ QString OrderHttpServer::routeLabel(Route route)
     case Route::Metrics: return QStringLiteral("/metrics");
     case Route::Order: return QStringLiteral("/orders/{orderId}");
     case Route::Events: return QStringLiteral("/orders/{orderId}/events");
+    case Route::Ingest: return QStringLiteral("/ingest/platform-events");
+    case Route::Watch: return QStringLiteral("/watch/{orderId}");
     case Route::None: break;
     }
     return QStringLiteral("other");
@@ -336,8 +450,8 @@ std::optional<JwtClaims> OrderHttpServer::authorize(const RouteMatch &match,
     }
 
     const JwtClaims &claims = std::get<JwtClaims>(verification);
-    const bool publishing = match.route == Route::Events
-            && request.method() == QHttpServerRequest::Method::Post;
+    const bool publishing = match.route == Route::Ingest
+            || (match.route == Route::Events && request.method() == QHttpServerRequest::Method::Post);
     const bool allowed = publishing ? mayPublish(claims) : mayWatch(claims, match.orderId);
     if (!allowed) {
         m_metrics.countAuthFailure(QStringLiteral("forbidden"));
@@ -431,6 +545,15 @@ void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claim
                                   const QHttpServerRequest &request, QTcpSocket *socket)
 {
     const QString client = clientAddress(socket->peerAddress());
+    StreamInfo info;
+    info.orderId = orderId;
+    info.remoteAddress = client;
+    info.remotePort = socket->peerPort();
+    info.lastEventId = readLastEventId(request, info.remoteAddress);
+    info.subject = claims.subject;
+    if (m_config.closeFinishedStreams && serveFinishedOrder(info, request, socket))
+        return;
+
     switch (m_admission.admit(client)) {
     case StreamAdmission::Decision::Admitted:
         break;
@@ -449,37 +572,26 @@ void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claim
         return;
     }
 
-    // F_DUPFD_CLOEXEC keeps the duplicate out of child processes, which would
-    // otherwise hold the connection open after the stream is closed.
-    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    QString takeOverError;
+    const int fd = takeOverConnection(socket, &takeOverError);
     if (fd < 0) {
         m_admission.release(client);
         reject(request, socket,
                HttpError{503, QStringLiteral("unavailable"),
-                         QStringLiteral("cannot take over the connection: %1")
-                                 .arg(QString::fromLocal8Bit(strerror(errno)))});
+                         QStringLiteral("cannot take over the connection: %1").arg(takeOverError)});
         return;
     }
 
-    StreamInfo info;
-    info.orderId = orderId;
-    info.remoteAddress = client;
-    info.remotePort = socket->peerPort();
     info.connectedAt = QDateTime::currentDateTimeUtc();
-    info.lastEventId = readLastEventId(request, info.remoteAddress);
-    info.subject = claims.subject;
     // The verifier accepts a token until exp plus the leeway, so the stream
     // lasts as long. Closing it earlier would make the browser reconnect in a
     // loop with a token that is still accepted.
     if (claims.expiresAt)
         info.expiresAtMs = claims.expiresAt->toMSecsSinceEpoch() + qint64(m_config.jwt.leewaySeconds) * 1000;
-    if (!info.lastEventId)
+    if (!info.lastEventId || info.replaysFinalEvent)
         m_reconnects.streamOpened(info);
 
-    // abort() closes Qt's descriptor without a FIN and drops Qt's buffers;
-    // QHttpServer then deletes the unconnected socket after this handler.
-    // Nothing may be written through Qt before this point.
-    socket->abort();
+    releaseFromQt(socket);
     m_metrics.count(routeLabel(Route::Events), 200);
     m_engine.adopt(fd, info, m_corsHeaders.isEmpty() ? m_streamPreamble
                                                      : buildStreamPreamble(m_config.retryMs,
@@ -489,8 +601,68 @@ void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claim
             qUtf16Printable(orderId), qUtf16Printable(info.remoteAddress), info.remotePort);
 }
 
-void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequest &request,
-                                   QTcpSocket *socket)
+bool OrderHttpServer::serveFinishedOrder(StreamInfo &info, const QHttpServerRequest &request,
+                                         QTcpSocket *socket)
+{
+    const std::optional<quint64> finalId = m_hub.finalEventId(info.orderId);
+    if (!finalId)
+        return false;
+
+    const std::optional<OrderSummary> order = m_hub.order(info.orderId);
+    const quint64 lastId = order ? std::max(order->lastEventId, *finalId) : *finalId;
+    if (info.lastEventId && *info.lastEventId >= lastId) {
+        // The client has every event of an order that ends here. 204 makes
+        // a browser's EventSource stop reconnecting.
+        qCDebug(lcHttp, "order %ls is finished and %ls:%u has event %llu: 204",
+                qUtf16Printable(info.orderId), qUtf16Printable(info.remoteAddress),
+                info.remotePort, *info.lastEventId);
+        m_metrics.count(routeLabel(Route::Events), 204);
+        HttpResponse::write(socket, request, 204, {}, {}, m_corsHeaders);
+        return true;
+    }
+    if (!info.lastEventId) {
+        info.lastEventId = *finalId - 1;
+        info.replaysFinalEvent = true;
+    }
+    return false;
+}
+
+int OrderHttpServer::takeOverConnection(QTcpSocket *socket, QString *errorMessage)
+{
+    // A TLS session cannot leave its QSslSocket, so the engine writes to a
+    // relay that encrypts on this thread.
+    if (auto *tls = qobject_cast<QSslSocket *>(socket))
+        return TlsRelay::start(tls, errorMessage);
+
+    // F_DUPFD_CLOEXEC keeps the duplicate out of child processes, which would
+    // otherwise hold the connection open after the stream is closed.
+    const int fd = ::fcntl(int(socket->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        *errorMessage = QString::fromLocal8Bit(strerror(errno));
+    return fd;
+}
+
+void OrderHttpServer::releaseFromQt(QTcpSocket *socket)
+{
+    // A stream is never subject to the request limits.
+    if (ConnectionGuard *guard = ConnectionGuard::find(socket))
+        guard->detach();
+
+    if (qobject_cast<QSslSocket *>(socket)) {
+        // The relay owns the socket's input from now on; Qt's parser must not
+        // read the stream's input as further requests.
+        disconnect(socket, &QIODevice::readyRead, this, nullptr);
+        return;
+    }
+
+    // abort() closes Qt's descriptor without a FIN and drops Qt's buffers;
+    // QHttpServer then deletes the unconnected socket after this handler.
+    // Nothing may be written through Qt before this point.
+    socket->abort();
+}
+
+void OrderHttpServer::servePublish(const QString &orderId, const JwtClaims &claims,
+                                   const QHttpServerRequest &request, QTcpSocket *socket)
 {
     std::variant<OrderEvent, HttpError> parsed = parsePublishBody(orderId, request.body());
     if (const HttpError *error = std::get_if<HttpError>(&parsed)) {
@@ -499,7 +671,9 @@ void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequ
     }
 
     OrderEvent event = std::get<OrderEvent>(std::move(parsed));
-    event.source = QLatin1String(OrderEventSource::Api);
+    if (event.source.isEmpty())
+        event.source = QLatin1String(OrderEventSource::Api);
+    event.publisher = claims.subject;
 
     // The response waits for the journal's commit. The callback runs on the
     // journal's writer thread; the socket is touched only on this thread, and
@@ -509,32 +683,118 @@ void OrderHttpServer::servePublish(const QString &orderId, const QHttpServerRequ
     QPointer<QTcpSocket> target(socket);
     const bool closeAfter = HttpResponse::wantsClose(request);
     const HttpHeaders headers = m_corsHeaders;
-    const bool queued = m_hub.publish(
-            std::move(event),
-            [this, target, closeAfter, headers, orderId](std::optional<OrderEvent> stored,
-                                                         const QString &error) {
-                QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, orderId, stored,
-                                                 error] {
-                    m_metrics.count(routeLabel(Route::Events), stored ? 202 : 500);
+    const std::optional<HttpError> rejected = m_hub.publish(
+            std::move(event), [this, target, closeAfter, headers](const AppendResult &result) {
+                QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, result] {
+                    const int status = storedStatus(result);
+                    m_metrics.count(routeLabel(Route::Events), status);
                     if (!target)
                         return;
-                    if (!stored) {
-                        const HttpError failure{500, QStringLiteral("journal_failed"),
-                                                QStringLiteral("the event was not stored: %1").arg(error)};
-                        HttpResponse::writeLater(target, closeAfter, failure.status,
-                                                 failure.toJson(), headers);
-                        return;
-                    }
-                    QJsonObject body;
-                    body.insert(QLatin1String("id"), qint64(stored->id));
-                    body.insert(QLatin1String("orderId"), orderId);
-                    HttpResponse::writeLater(target, closeAfter, 202, body, headers);
+                    const QJsonObject body =
+                            result.stored ? storedBody(result) : storeFailure(result).toJson();
+                    HttpResponse::writeLater(target, closeAfter, status, body,
+                                             withRetryAfter(headers, status));
                 });
             });
-    if (!queued) {
-        reject(request, socket,
-               HttpError{503, QStringLiteral("busy"),
-                         QStringLiteral("the publish queues are full; retry the publish")});
+    if (rejected)
+        reject(request, socket, *rejected);
+}
+
+void OrderHttpServer::serveIngest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto parsed = parsePlatformEvents(request.body(), m_ingestFields);
+    if (const HttpError *error = std::get_if<HttpError>(&parsed)) {
+        reject(request, socket, *error);
+        return;
+    }
+    PlatformEventBatch batch = std::get<PlatformEventBatch>(std::move(parsed));
+    if (!batch.isArray) {
+        // A single message gets the responses of a publish: 202, 200 for a
+        // repeated delivery, or the error itself.
+        OrderEvent &event = batch.events.first();
+        QPointer<QTcpSocket> target(socket);
+        const bool closeAfter = HttpResponse::wantsClose(request);
+        const HttpHeaders headers = m_corsHeaders;
+        const std::optional<HttpError> rejected = m_hub.publish(
+                std::move(event), [this, target, closeAfter, headers](const AppendResult &result) {
+                    QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, result] {
+                        logIngestDuplicate(result);
+                        const int status = storedStatus(result);
+                        m_metrics.count(routeLabel(Route::Ingest), status);
+                        if (!target)
+                            return;
+                        const QJsonObject body =
+                                result.stored ? storedBody(result) : storeFailure(result).toJson();
+                        HttpResponse::writeLater(target, closeAfter, status, body,
+                                                 withRetryAfter(headers, status));
+                    });
+                });
+        if (rejected)
+            reject(request, socket, *rejected);
+        return;
+    }
+
+    // A CometD batch gets 200 with one result per message, each with its own
+    // status. Callbacks hand their result to this thread, so the state below
+    // is touched only here.
+    struct IngestResponse
+    {
+        QPointer<QTcpSocket> target;
+        bool closeAfter = false;
+        HttpHeaders headers;
+        QList<QJsonObject> results;
+        QList<int> statuses;
+        qsizetype remaining = 0;
+    };
+    auto response = std::make_shared<IngestResponse>();
+    response->target = socket;
+    response->closeAfter = HttpResponse::wantsClose(request);
+    response->headers = m_corsHeaders;
+    response->results.resize(batch.events.size());
+    response->statuses.resize(batch.events.size());
+    response->remaining = batch.events.size();
+
+    const auto finish = [this](const std::shared_ptr<IngestResponse> &response, qsizetype index,
+                               int status, QJsonObject body) {
+        m_metrics.count(routeLabel(Route::Ingest), status);
+        response->statuses[index] = status;
+        response->results[index] = std::move(body);
+        if (--response->remaining > 0 || !response->target)
+            return;
+
+        QJsonArray results;
+        for (qsizetype i = 0; i < response->results.size(); ++i) {
+            QJsonObject result = response->results.at(i);
+            result.insert(QLatin1String("status"), response->statuses.at(i));
+            results.append(result);
+        }
+        HttpResponse::writeLater(response->target, response->closeAfter, 200,
+                                 QJsonObject{{QLatin1String("results"), results}},
+                                 response->headers);
+    };
+
+    // The messages are published in array order, so the lifecycle checks each
+    // against the stages of the ones before it.
+    for (qsizetype index = 0; index < batch.events.size(); ++index) {
+        OrderEvent &event = batch.events[index];
+        const QString orderId = event.orderId;
+        const QString ingestKey = event.ingestKey;
+        const std::optional<HttpError> rejected = m_hub.publish(
+                std::move(event), [this, response, index, finish](const AppendResult &result) {
+                    QMetaObject::invokeMethod(this, [response, index, finish, result] {
+                        logIngestDuplicate(result);
+                        finish(response, index, storedStatus(result),
+                               result.stored ? storedBody(result) : storeFailure(result).toJson());
+                    });
+                });
+        if (rejected) {
+            qCInfo(lcHttp, "ingest: rejected delivery %ls of order %ls: %d %ls",
+                   qUtf16Printable(ingestKey), qUtf16Printable(orderId), rejected->status,
+                   qUtf16Printable(rejected->message));
+            QMetaObject::invokeMethod(this, [response, index, finish, error = *rejected] {
+                finish(response, index, error.status, error.toJson());
+            }, Qt::QueuedConnection);
+        }
     }
 }
 
@@ -553,9 +813,44 @@ void OrderHttpServer::serveOrder(const QString &orderId, const QHttpServerReques
     body.insert(QLatin1String("orderId"), order->orderId);
     body.insert(QLatin1String("status"), order->lastStatus);
     body.insert(QLatin1String("stage"), order->lastStage);
+    body.insert(QLatin1String("message"), order->lastMessage);
     body.insert(QLatin1String("lastEventId"), qint64(order->lastEventId));
     body.insert(QLatin1String("lastEventTime"),
                 order->lastEventTime.toUTC().toString(Qt::ISODateWithMs));
     body.insert(QLatin1String("eventCount"), qint64(order->eventCount));
+    // The watch page stops listening at a final stage and shows a failure in red.
+    const LifecycleStage *stage = m_hub.lifecycle().findStage(order->lastStage);
+    body.insert(QLatin1String("final"), stage && stage->isFinal);
+    body.insert(QLatin1String("failure"), stage && stage->isFailure);
     writeJson(request, socket, 200, body);
+}
+
+void OrderHttpServer::serveWatchPage(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // The page's URL may carry a token, so no Referer may pass it on.
+    HttpHeaders headers = m_corsHeaders;
+    headers.append(qMakePair(QByteArray("Content-Security-Policy"),
+                             WatchPage::contentSecurityPolicy()));
+    headers.append(qMakePair(QByteArray("Referrer-Policy"), QByteArray("no-referrer")));
+    headers.append(qMakePair(QByteArray("X-Content-Type-Options"), QByteArray("nosniff")));
+    m_metrics.count(routeLabel(Route::Watch), 200);
+
+    const QByteArray page = WatchPage::html();
+    if (request.method() != QHttpServerRequest::Method::Head) {
+        HttpResponse::write(socket, request, 200, "text/html; charset=utf-8", page, headers);
+        return;
+    }
+    // HEAD gets the head of the GET response, whose Content-Length is the
+    // page's, so HttpResponse, which sends the body it counts, cannot write it.
+    QByteArray head = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                      "Content-Length: " + QByteArray::number(page.size()) + "\r\n"
+                      "Cache-Control: no-store\r\n";
+    for (const auto &header : std::as_const(headers))
+        head += header.first + ": " + header.second + "\r\n";
+    const bool closeAfter = HttpResponse::wantsClose(request);
+    if (closeAfter)
+        head += "Connection: close\r\n";
+    socket->write(head + "\r\n");
+    if (closeAfter)
+        socket->disconnectFromHost();
 }

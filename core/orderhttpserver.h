@@ -3,6 +3,7 @@
 #include "authfailurelimiter.h"
 #include "httpresponse.h"
 #include "jwtverifier.h"
+#include "platformevent.h"
 #include "serverconfig.h"
 
 #include <QAbstractHttpServer>
@@ -16,6 +17,7 @@ class ReconnectTracker;
 class StreamAdmission;
 class StreamEngine;
 struct HttpError;
+struct StreamInfo;
 
 // The HTTP front of OrderStream, on Qt HTTP Server.
 //
@@ -23,8 +25,12 @@ struct HttpError;
 //   GET  /orders/{orderId}/events   SSE stream of the order's events; with
 //                                   Last-Event-ID, the missed ones first
 //   POST /orders/{orderId}/events   publish an event (JSON body); 202 with its
-//                                   id once the journal has stored it
+//                                   id once the journal has stored it, 409
+//                                   when the lifecycle forbids its stage
+//   POST /ingest/platform-events    publish Salesforce Platform Events (a
+//                                   CometD message or an array of them)
 //   GET  /orders/{orderId}          the order's last known status
+//   GET  /watch/{orderId}           an HTML page with the order's live status
 //   GET  /healthz                   liveness and live counts
 //   GET  /metrics                   Prometheus text format
 //   OPTIONS on each of them         CORS preflight
@@ -50,8 +56,10 @@ public:
     void setMetricsSource(std::function<QByteArray()> source) { m_metricsSource = std::move(source); }
     ~OrderHttpServer() override;
 
-    // Listens on the configured address and port with the configured backlog.
-    // Returns the bound port, or 0 with errorMessage set.
+    // Listens on the configured address and port with the configured backlog,
+    // over TLS when a certificate and key are configured. Returns the bound
+    // port, or 0 with errorMessage set, also when the certificate or key
+    // cannot be used.
     quint16 listenConfigured(QString *errorMessage);
 
     // Closes the listening sockets; requests in progress still get responses.
@@ -62,7 +70,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    enum class Route { None, Health, Metrics, Order, Events };
+    enum class Route { None, Health, Metrics, Order, Events, Ingest, Watch };
     struct RouteMatch
     {
         Route route;
@@ -93,8 +101,25 @@ private:
     void serveHealth(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveStream(const QString &orderId, const JwtClaims &claims,
                      const QHttpServerRequest &request, QTcpSocket *socket);
-    void servePublish(const QString &orderId, const QHttpServerRequest &request,
-                      QTcpSocket *socket);
+    // Returns a descriptor of the connection for the streaming engine: a
+    // duplicate of a plain socket, or the engine's end of a TLS relay.
+    // Returns -1 with errorMessage set on failure.
+    int takeOverConnection(QTcpSocket *socket, QString *errorMessage);
+    // Ends Qt's and the connection guard's part in a connection that became
+    // a stream.
+    void releaseFromQt(QTcpSocket *socket);
+    void servePublish(const QString &orderId, const JwtClaims &claims,
+                      const QHttpServerRequest &request, QTcpSocket *socket);
+    void serveIngest(const QHttpServerRequest &request, QTcpSocket *socket);
+    // Responds 204 to a stream of a finished order whose Last-Event-ID
+    // covers every stored event, and returns true. Otherwise returns false,
+    // and when the client sent no Last-Event-ID, sets info.lastEventId so
+    // that the stream replays the final event. The caller has checked
+    // closeFinishedStreams.
+    bool serveFinishedOrder(StreamInfo &info, const QHttpServerRequest &request,
+                            QTcpSocket *socket);
+    // The /watch/{orderId} page; it needs no token.
+    void serveWatchPage(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveOrder(const QString &orderId, const QHttpServerRequest &request,
                     QTcpSocket *socket);
     void reject(const QHttpServerRequest &request, QTcpSocket *socket, const HttpError &error,
@@ -110,6 +135,7 @@ private:
     const JwtVerifier m_verifier;
     AuthFailureLimiter m_authLimiter;
     const QByteArray m_streamPreamble;
+    const PlatformEventFields m_ingestFields;
     // Headers for every response to the request being handled, and its route.
     HttpHeaders m_corsHeaders;
     Route m_route = Route::None;

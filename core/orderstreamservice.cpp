@@ -2,6 +2,7 @@
 
 #include "eventjournal.h"
 #include "httpmetrics.h"
+#include "lifecycle.h"
 #include "jwtverifier.h"
 #include "logging.h"
 #include "orderhttpserver.h"
@@ -60,6 +61,21 @@ bool OrderStreamService::start(QString *errorMessage)
                              "and publish every order");
     }
 
+    // Read before anything opens, so an invalid file leaves nothing to undo.
+    Lifecycle lifecycle = Lifecycle::defaultLifecycle();
+    if (!m_config.lifecyclePath.isEmpty()) {
+        QString lifecycleError;
+        std::optional<Lifecycle> loaded = Lifecycle::fromFile(m_config.lifecyclePath, &lifecycleError);
+        if (!loaded) {
+            if (errorMessage)
+                *errorMessage = lifecycleError;
+            return false;
+        }
+        lifecycle = std::move(*loaded);
+        qCInfo(lcService, "loaded the lifecycle from %ls: %lld stages",
+               qUtf16Printable(m_config.lifecyclePath), qlonglong(lifecycle.stages().size()));
+    }
+
     JournalConfig journalConfig;
     journalConfig.path = journalPath();
     journalConfig.maxEventsPerOrder = m_config.maxEventsPerOrder;
@@ -95,8 +111,11 @@ bool OrderStreamService::start(QString *errorMessage)
     engineConfig.heartbeatIntervalMs = m_config.heartbeatIntervalMs;
     engineConfig.maxUnsentBytes = m_config.maxUnsentBytes;
     engineConfig.inboxCapacity = m_config.inboxCapacity;
+    engineConfig.closeFinishedStreams = m_config.closeFinishedStreams;
     m_engine = std::make_unique<StreamEngine>(engineConfig);
     m_hub = std::make_unique<OrderHub>(*m_engine, *m_store, m_config.historyCapacity);
+    m_hub->setLifecycle(lifecycle);
+    m_lifecycle = lifecycle;
 
     EventStore *store = m_store.get();
     const int replayLimit = m_config.replayLimit;
@@ -106,8 +125,13 @@ bool OrderStreamService::start(QString *errorMessage)
                 return int(store->readAfter(orderId, afterId, replayLimit).events.size());
             });
 
-    m_engine->setReplaySource([store, replayLimit](const QString &orderId, quint64 afterId) {
+    OrderHub *hub = m_hub.get();
+    m_engine->setReplaySource([store, hub, replayLimit](const QString &orderId, quint64 afterId) {
         const ReplayResult stored = store->readAfter(orderId, afterId, replayLimit);
+        // The order's final event is in what the stream is sent, so the
+        // stream closes after it. A final event after coveredThroughId
+        // reaches the stream live and closes it then.
+        const std::optional<quint64> finalId = hub->finalEventId(orderId);
         ReplayFrames replay;
         if (stored.resyncNeeded || stored.truncated) {
             replay.resync = true;
@@ -119,6 +143,7 @@ bool OrderStreamService::start(QString *errorMessage)
             replay.frames.emplace_back(stored.lastEventId,
                                        SseFrame::encodeResync(orderId, replay.resyncReason,
                                                               afterId, stored.lastEventId));
+            replay.finished = finalId && *finalId <= replay.coveredThroughId;
             return replay;
         }
         // Every event below the highest one read is in the read as well,
@@ -128,6 +153,7 @@ bool OrderStreamService::start(QString *errorMessage)
             replay.frames.emplace_back(event.id, SseFrame::encodeEvent(event));
             replay.coveredThroughId = event.id;
         }
+        replay.finished = finalId && *finalId <= replay.coveredThroughId;
         return replay;
     });
     ReconnectTracker *reconnects = m_reconnects.get();
@@ -176,8 +202,10 @@ bool OrderStreamService::start(QString *errorMessage)
     m_startedAt = QDateTime::currentDateTimeUtc();
     if (m_redisStore)
         startPresence();
-    qCInfo(lcService, "listening on http://%ls:%u with %d streaming workers; events in %ls",
-           qUtf16Printable(m_config.bindAddress.toString()), m_port, m_engine->workerCount(),
+    const bool https = !m_config.tlsCertificatePath.isEmpty();
+    qCInfo(lcService, "listening on %s://%ls:%u with %d streaming workers; events in %ls",
+           https ? "https" : "http", qUtf16Printable(m_config.bindAddress.toString()), m_port,
+           m_engine->workerCount(),
            qUtf16Printable(m_store->location()));
     Q_EMIT started();
     return true;
@@ -311,6 +339,17 @@ QByteArray OrderStreamService::metricsText() const
                    {qMakePair(QByteArray("reason"), reason)});
     }
 
+    out.family("orderstream_http_rejected_total", "counter",
+               "Connections answered with an error and closed before routing (oversized, slow "
+               "or invalid requests, too many connections, failed TLS handshakes), by reason.");
+    const QHash<QString, quint64> rejections = m_httpMetrics->rejections();
+    QStringList rejectionReasons = rejections.keys();
+    rejectionReasons.sort();
+    for (const QString &reason : std::as_const(rejectionReasons)) {
+        out.sample("orderstream_http_rejected_total", double(rejections.value(reason)),
+                   {qMakePair(QByteArray("reason"), reason)});
+    }
+
     out.family("orderstream_journal_size_bytes", "gauge",
                "Size of the journal database and its WAL, or Redis's used memory.");
     out.sample("orderstream_journal_size_bytes", double(m_store ? m_store->sizeBytes() : 0));
@@ -373,19 +412,18 @@ void OrderStreamService::publishAsync(const OrderEvent &event)
 
     // The callback runs on the store's thread; the signals are
     // emitted on this object's thread.
-    const bool queued = m_hub->publish(event, [this, orderId = event.orderId](
-                                                      std::optional<OrderEvent> stored,
-                                                      const QString &error) {
+    const std::optional<HttpError> rejected = m_hub->publish(event, [this, orderId = event.orderId](
+                                                                            const AppendResult &result) {
         QMetaObject::invokeMethod(
                 this,
-                [this, stored = std::move(stored), orderId, error] {
-                    if (stored)
-                        Q_EMIT published(*stored);
+                [this, result, orderId] {
+                    if (result.stored)
+                        Q_EMIT published(*result.stored);
                     else
-                        Q_EMIT publishFailed(orderId, error);
+                        Q_EMIT publishFailed(orderId, result.error);
                 },
                 Qt::QueuedConnection);
     });
-    if (!queued)
-        Q_EMIT publishFailed(event.orderId, tr("the publish queues are full; try again"));
+    if (rejected)
+        Q_EMIT publishFailed(event.orderId, rejected->message);
 }

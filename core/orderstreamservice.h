@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lifecycle.h"
 #include "orderevent.h"
 #include "orderhub.h"
 #include "reconnecttracker.h"
@@ -48,6 +49,9 @@ public:
     // The bound port; differs from config().port when that was 0.
     quint16 port() const { return m_port; }
     QDateTime startedAt() const { return m_startedAt; }
+    // The lifecycle that publishes are checked against: the default, or the
+    // one loaded from config().lifecyclePath by the last start().
+    const Lifecycle &lifecycle() const { return m_lifecycle; }
 
     // Thread-safe copy of the hub's state; see OrderHub::snapshot().
     HubSnapshot snapshot(quint64 eventsAfter, int maxEvents) const;
@@ -111,4 +115,5 @@ private:
     bool m_running = false;
     quint16 m_port = 0;
     QDateTime m_startedAt;
+    Lifecycle m_lifecycle = Lifecycle::defaultLifecycle();
 };

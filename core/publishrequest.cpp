@@ -71,6 +71,23 @@ std::variant<OrderEvent, HttpError> parsePublishBody(const QString &orderId,
     if (auto error = readOptionalString(object, QLatin1String("message"), event.message))
         return *error;
 
+    // A script may mark its events as simulated; other sources belong to the
+    // server (api, console, ingest).
+    if (auto error = readOptionalString(object, QLatin1String("source"), event.source))
+        return *error;
+    if (!event.source.isEmpty() && event.source != QLatin1String(OrderEventSource::Api)
+        && event.source != QLatin1String(OrderEventSource::Simulator)) {
+        return badRequest("invalid_field",
+                          QStringLiteral("\"source\" must be \"api\" or \"simulator\""));
+    }
+
+    const QJsonValue override = object.value(QLatin1String("override"));
+    if (!override.isUndefined() && !override.isNull()) {
+        if (!override.isBool())
+            return badRequest("invalid_field", QStringLiteral("\"override\" must be true or false"));
+        event.lifecycleOverride = override.toBool();
+    }
+
     const QJsonValue details = object.value(QLatin1String("details"));
     if (!details.isUndefined() && !details.isNull()) {
         if (!details.isObject())

@@ -10,7 +10,7 @@
 struct redisContext;
 struct redisReply;
 
-// Where a Redis server is: redis://[[user]:password@]host[:port][/database].
+// The address of a Redis server: redis://[[user]:password@]host[:port][/database].
 struct RedisUrl
 {
     QString host;
@@ -59,7 +59,7 @@ public:
     void disconnect();
 
     // Sends one command. Returns nullptr with error set when the command
-    // could not be sent or answered; an error reply is returned as a reply.
+    // could not be sent or got no reply; an error reply is returned as a reply.
     RedisReplyPtr command(const QList<QByteArray> &arguments, QString *error);
     // Sends every command before reading the first reply. Returns one reply
     // per command, or an empty list with error set after an I/O error.

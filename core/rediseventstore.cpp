@@ -13,9 +13,10 @@ using namespace RedisReplyRead;
 
 namespace {
 
-// KEYS: last-id, feed, the order's stream, orders hash.
+// KEYS: last-id, feed, the order's stream, orders hash, stages hash.
 // ARGV: event JSON, time in ms, events kept per order (0: all), feed length,
-// order id, ingest key name ("" for none), ingest key lifetime in seconds.
+// order id, ingest key name ("" for none), ingest key lifetime in seconds,
+// stage ("" for an update without one).
 // Returns {1, id} for a stored event, {0, earlier id} for a repeated ingest key.
 const char AppendScript[] = R"lua(
 local ingest = ARGV[6]
@@ -37,6 +38,7 @@ if keep > 0 then
   end
 end
 redis.call('HSET', KEYS[4], ARGV[5], id .. ' ' .. ARGV[1])
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[5], ARGV[5], id .. ' ' .. ARGV[8]) end
 if ingest ~= '' then redis.call('SET', ingest, id, 'EX', ARGV[7]) end
 return {1, id}
 )lua";
@@ -137,19 +139,28 @@ std::optional<OrderEvent> eventOfEntry(const redisReply *entry)
     return std::nullopt;
 }
 
-OrderSummary summaryFromHashValue(const QString &orderId, const QByteArray &value)
+// The summary of an order from its values in the orders hash ("ID JSON" of
+// the newest event) and the stages hash ("ID STAGE" of the newest event with
+// a stage, or nil).
+OrderSummary summaryFromHashValues(const QString &orderId, const QByteArray &last,
+                                   const QByteArray &stage)
 {
     OrderSummary summary;
     summary.orderId = orderId;
-    const qsizetype space = value.indexOf(' ');
+    const qsizetype space = last.indexOf(' ');
     if (space < 0)
         return summary;
-    const quint64 id = value.left(space).toULongLong();
-    if (const std::optional<OrderEvent> last = decodeEvent(id, value.mid(space + 1))) {
-        summary.lastStatus = last->status;
-        summary.lastStage = last->stage;
+    const quint64 id = last.left(space).toULongLong();
+    if (const std::optional<OrderEvent> event = decodeEvent(id, last.mid(space + 1))) {
+        summary.lastStatus = event->status;
+        summary.lastMessage = event->message;
         summary.lastEventId = id;
-        summary.lastEventTime = last->time;
+        summary.lastEventTime = event->time;
+    }
+    const qsizetype stageSpace = stage.indexOf(' ');
+    if (stageSpace > 0) {
+        summary.lastStageEventId = stage.left(stageSpace).toULongLong();
+        summary.lastStage = QString::fromUtf8(stage.mid(stageSpace + 1));
     }
     return summary;
 }
@@ -309,6 +320,23 @@ void RedisEventStore::setRetention(int maxEventsPerOrder, qint64 maxAgeSeconds)
     m_maxAgeSeconds = maxAgeSeconds;
 }
 
+bool RedisEventStore::containsIngestKey(const QString &ingestKey)
+{
+    return withReadConnection([&](RedisConnection &connection) {
+        QString error;
+        const RedisReplyPtr reply = connection.command(
+                {"EXISTS", key(QByteArray("ingest:") + ingestKey.toUtf8())}, &error);
+        return integer(reply.get()).value_or(0) == 1;
+    });
+}
+
+QString RedisEventStore::unavailableReason() const
+{
+    if (m_writerUp.load())
+        return {};
+    return tr("Redis at %1 is unreachable").arg(m_config.url.displayName());
+}
+
 void RedisEventStore::runRetentionNow()
 {
     std::unique_lock lock(m_mutex);
@@ -455,10 +483,12 @@ void RedisEventStore::runWriter()
 
 void RedisEventStore::failBatch(std::deque<PendingAppend> &batch, const QString &error)
 {
-    const QString message = tr("Redis is unreachable, so the event was not stored: %1").arg(error);
+    AppendResult failure;
+    failure.error = tr("Redis is unreachable, so the event was not stored: %1").arg(error);
+    failure.unavailable = true;
     for (PendingAppend &pending : batch) {
         if (pending.committed)
-            pending.committed(std::nullopt, message);
+            pending.committed(failure);
     }
     batch.clear();
 }
@@ -479,14 +509,15 @@ void RedisEventStore::sendBatch(RedisConnection &connection, std::deque<PendingA
         OrderEvent &event = pending.event;
         if (!event.time.isValid())
             event.time = QDateTime::currentDateTimeUtc();
-        commands.append({"EVALSHA", m_appendScriptSha, "4", key("last-id"), key("feed"),
+        commands.append({"EVALSHA", m_appendScriptSha, "5", key("last-id"), key("feed"),
                          key(QByteArray("events:") + event.orderId.toUtf8()), key("orders"),
+                         key("stages"),
                          encodeEvent(event), QByteArray::number(event.time.toMSecsSinceEpoch()),
                          QByteArray::number(keep), QByteArray::number(m_config.feedMaxLength),
                          event.orderId.toUtf8(),
                          event.ingestKey.isEmpty() ? QByteArray()
                                                    : key(QByteArray("ingest:") + event.ingestKey.toUtf8()),
-                         QByteArray::number(ingestSeconds)});
+                         QByteArray::number(ingestSeconds), event.stage.toUtf8()});
     }
 
     QString error;
@@ -510,21 +541,35 @@ void RedisEventStore::sendBatch(RedisConnection &connection, std::deque<PendingA
                 m_appendScriptSha.clear();
             qCWarning(lcJournal, "Redis did not store an event of order %ls: %ls",
                       qUtf16Printable(pending.event.orderId), qUtf16Printable(message));
-            if (pending.committed)
-                pending.committed(std::nullopt, tr("Redis did not store the event: %1").arg(message));
+            if (pending.committed) {
+                AppendResult failure;
+                failure.error = tr("Redis did not store the event: %1").arg(message);
+                pending.committed(failure);
+            }
             continue;
         }
         const bool stored = integer(result[0]).value_or(0) == 1;
         const quint64 id = quint64(integer(result[1]).value_or(0));
         if (!stored) {
-            if (pending.committed)
-                pending.committed(std::nullopt, tr("already applied as event %1").arg(id));
+            // A repeated ingest key: the script returns the earlier event's id.
+            // NOTE: only the id, order id and ingest key of the earlier event
+            // are known here; its other fields are those of the repeated one.
+            if (pending.committed) {
+                AppendResult duplicate;
+                pending.event.id = id;
+                duplicate.stored = std::move(pending.event);
+                duplicate.duplicate = true;
+                pending.committed(duplicate);
+            }
             continue;
         }
         pending.event.id = id;
         raiseLastEventId(id);
-        if (pending.committed)
-            pending.committed(std::move(pending.event), QString());
+        if (pending.committed) {
+            AppendResult result;
+            result.stored = std::move(pending.event);
+            pending.committed(result);
+        }
     }
     batch.clear();
 }
@@ -758,13 +803,21 @@ QList<OrderSummary> RedisEventStore::orderSummaries()
     QList<OrderSummary> summaries;
     withReadConnection([&](RedisConnection &connection) {
         QString error;
-        const RedisReplyPtr all = connection.command({"HGETALL", key("orders")}, &error);
-        const QList<const redisReply *> fields = elements(all.get());
+        const std::vector<RedisReplyPtr> all = connection.pipeline(
+                {{"HGETALL", key("orders")}, {"HGETALL", key("stages")}}, &error);
+        if (all.size() != 2)
+            return;
+        QHash<QByteArray, QByteArray> stages;
+        const QList<const redisReply *> stageFields = elements(all[1].get());
+        for (qsizetype i = 0; i + 1 < stageFields.size(); i += 2)
+            stages.insert(string(stageFields[i]), string(stageFields[i + 1]));
+        const QList<const redisReply *> fields = elements(all[0].get());
         QList<QList<QByteArray>> lengths;
         for (qsizetype i = 0; i + 1 < fields.size(); i += 2) {
-            summaries.append(summaryFromHashValue(QString::fromUtf8(string(fields[i])),
-                                                  string(fields[i + 1])));
-            lengths.append({"XLEN", key(QByteArray("events:") + string(fields[i]))});
+            const QByteArray orderId = string(fields[i]);
+            summaries.append(summaryFromHashValues(QString::fromUtf8(orderId),
+                                                   string(fields[i + 1]), stages.value(orderId)));
+            lengths.append({"XLEN", key(QByteArray("events:") + orderId)});
         }
         const std::vector<RedisReplyPtr> counts = connection.pipeline(lengths, &error);
         for (size_t i = 0; i < counts.size() && qsizetype(i) < summaries.size(); ++i)
@@ -781,11 +834,13 @@ std::optional<OrderSummary> RedisEventStore::orderSummary(const QString &orderId
         QString error;
         const std::vector<RedisReplyPtr> replies = connection.pipeline(
                 {{"HGET", key("orders"), orderId.toUtf8()},
-                 {"XLEN", key(QByteArray("events:") + orderId.toUtf8())}},
+                 {"XLEN", key(QByteArray("events:") + orderId.toUtf8())},
+                 {"HGET", key("stages"), orderId.toUtf8()}},
                 &error);
-        if (replies.size() != 2 || isNil(replies[0].get()) || isError(replies[0].get()))
+        if (replies.size() != 3 || isNil(replies[0].get()) || isError(replies[0].get()))
             return std::nullopt;
-        OrderSummary summary = summaryFromHashValue(orderId, string(replies[0].get()));
+        OrderSummary summary = summaryFromHashValues(orderId, string(replies[0].get()),
+                                                     string(replies[2].get()));
         summary.eventCount = quint64(integer(replies[1].get()).value_or(0));
         return summary;
     });

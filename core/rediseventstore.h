@@ -23,7 +23,7 @@ struct RedisStoreConfig
     int maxPendingAppends = 65536;
     // Appends sent to Redis in one pipeline.
     int maxBatch = 512;
-    // Longest wait for one answer from Redis, in milliseconds.
+    // Maximum wait for one reply from Redis, in milliseconds.
     int timeoutMs = 2000;
     // Entries kept in the feed that every instance reads live events from.
     // An instance that falls further behind misses them live; replay still has them.
@@ -40,7 +40,8 @@ struct RedisStoreConfig
 //   P:events:ORDER     a stream per order, what replay reads; entry id "N-0"
 //                      for event id N, so XRANGE by event id works and Redis
 //                      records the highest deleted id (max-deleted-entry-id)
-//   P:orders           a hash of each order's last event
+//   P:orders           a hash of each order's newest event
+//   P:stages           a hash of each order's newest event that has a stage
 //   P:ingest:KEY       upstream deliveries already applied, expiring with retention
 //
 // One Lua script assigns the id and writes the feed, the order's stream and
@@ -73,6 +74,8 @@ public:
     qint64 sizeBytes() const override;
     QString location() const override;
     void setRetention(int maxEventsPerOrder, qint64 maxAgeSeconds) override;
+    bool containsIngestKey(const QString &ingestKey) override;
+    QString unavailableReason() const override;
     void runRetentionNow() override;
 
     // True while both the writer and the reader reach Redis.

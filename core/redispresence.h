@@ -17,7 +17,7 @@
 struct ClusterInstance
 {
     QString instanceId;
-    // Where clients reach it, as host:port.
+    // The address clients connect to, as host:port.
     QString address;
     QString version;
     QDateTime startedAt;
@@ -28,7 +28,7 @@ struct ClusterInstance
     bool isSelf = false;
 };
 
-// What an instance tells the others about itself.
+// The state an instance announces to the others.
 struct PresenceAnnouncement
 {
     int connections = 0;

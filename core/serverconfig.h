@@ -27,6 +27,23 @@ struct ServerConfig
     qint64 maxUnsentBytes = 1024 * 1024;
     // Frames each streaming worker may hold before a publish is rejected with 503.
     int inboxCapacity = 65536;
+    // Limits on requests, applied by the connection guard before Qt HTTP
+    // Server parses them. A request line plus headers longer than
+    // maxHeaderBytes gets 431. A request whose head or body is not complete
+    // requestTimeoutMs after its first byte gets 408; a new connection that
+    // sends nothing in that time is closed. A keep-alive connection with no
+    // request for idleTimeoutMs is closed. Streams are exempt once accepted.
+    int maxHeaderBytes = 16 * 1024;
+    int requestTimeoutMs = 10000;
+    int idleTimeoutMs = 60000;
+    // Connections per remote address that are not streams (requests in
+    // progress and idle keep-alive connections); more get 429 and are
+    // closed. 0 means no cap.
+    int maxConnectionsPerAddress = 0;
+    // PEM files of the TLS certificate (chain) and its private key. With
+    // both set the server speaks HTTPS only; with both empty, plain HTTP.
+    QString tlsCertificatePath;
+    QString tlsKeyPath;
     // Recent events kept in memory for the console's live history.
     int historyCapacity = 10000;
 
@@ -39,6 +56,21 @@ struct ServerConfig
     qint64 maxEventAgeSeconds = 7 * 24 * 3600;
     // A resuming stream that missed more events than this gets order.resync.
     int replayLimit = 1000;
+
+    // JSON file of the order lifecycle (stages and allowed transitions); empty
+    // means the built-in default. Read at start; an invalid file stops the start.
+    QString lifecyclePath;
+    // When true, the server closes an order's streams after sending the event
+    // that brought it to a final stage. A later stream gets the events it
+    // missed and is closed, or 204 when it missed none. When false, streams
+    // of finished orders stay open.
+    bool closeFinishedStreams = true;
+    // Payload fields of the Salesforce Platform Events that
+    // POST /ingest/platform-events maps to order updates.
+    QString ingestOrderIdField = QStringLiteral("Order_Id__c");
+    QString ingestStatusField = QStringLiteral("Status__c");
+    QString ingestStageField = QStringLiteral("Stage__c");
+    QString ingestMessageField = QStringLiteral("Message__c");
 
     // A redis:// URL: events are kept in that Redis and shared with every
     // instance using it with the same key prefix. Empty keeps them in the

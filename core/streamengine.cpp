@@ -80,7 +80,7 @@ bool StreamEngine::hasRoom() const
 }
 
 bool StreamEngine::publish(const QString &orderId, quint64 eventId, const QByteArray &frame,
-                           bool force)
+                           bool force, bool finishesOrder)
 {
     // Workers are locked in index order, so concurrent publishes cannot
     // deadlock, and each worker's inbox receives frames in publish order.
@@ -96,7 +96,7 @@ bool StreamEngine::publish(const QString &orderId, quint64 eventId, const QByteA
         }
     }
     for (const auto &worker : m_workers)
-        worker->queueLocked(orderId, eventId, frame);
+        worker->queueLocked(orderId, eventId, frame, finishesOrder);
     return true;
 }
 

@@ -28,6 +28,10 @@ struct StreamEngineConfig
     // Published frames each worker may hold before it has sent them; a publish
     // beyond this is rejected rather than queued without bound.
     int inboxCapacity = 65536;
+    // When true, a stream closes once it has written its order's final event
+    // (a publish or replay marked as finishing the order). When false, such
+    // streams stay open.
+    bool closeFinishedStreams = true;
 };
 
 // The details of a stream when it was accepted, kept for the console and the logs.
@@ -41,6 +45,10 @@ struct StreamInfo
     QDateTime connectedAt;
     // The Last-Event-ID the client sent; the stream first replays what it missed.
     std::optional<quint64> lastEventId;
+    // Set when the client sent no Last-Event-ID but its order is finished:
+    // lastEventId then points just before the final event, which the stream
+    // replays before it closes. Such a replay is not a resume.
+    bool replaysFinalEvent = false;
     // The JWT subject, once authentication is on.
     QString subject;
     // When the stream's token expires, in milliseconds since the epoch; the
@@ -59,6 +67,9 @@ struct ReplayFrames
     QString resyncReason;
     // Live events with an id at or below this were covered by the replay.
     quint64 coveredThroughId = 0;
+    // True when the order reached a final stage in an event at or below
+    // coveredThroughId: the stream closes after sending the replay.
+    bool finished = false;
 };
 
 // Reads the replay for a stream. Called on the engine's replay thread, never on
@@ -77,7 +88,8 @@ struct StreamConnection
 // Callbacks from worker threads; they must be thread-safe and quick.
 struct StreamObserver
 {
-    // A stream with a Last-Event-ID finished its replay.
+    // A stream with a Last-Event-ID finished its replay (not called for
+    // StreamInfo::replaysFinalEvent).
     std::function<void(const StreamInfo &, const ReplayFrames &)> resumed;
     // A stream closed; lastSentId is the id of the last event it was sent.
     std::function<void(const StreamInfo &, quint64 lastSentId, const char *reason)> closed;
@@ -150,9 +162,11 @@ public:
     // Queues frame for every subscriber of orderId on every worker. Returns
     // false, queuing nothing, when any worker's inbox is full, unless force
     // is set: a frame already stored in the journal is queued regardless, and
-    // the bound then holds only approximately.
+    // the bound then holds only approximately. finishesOrder marks the event
+    // that brought the order to a final stage: with closeFinishedStreams on,
+    // each subscriber closes once the frame is written.
     bool publish(const QString &orderId, quint64 eventId, const QByteArray &frame,
-                 bool force = false);
+                 bool force = false, bool finishesOrder = false);
 
     StreamEngineSnapshot snapshot() const;
 

@@ -29,6 +29,8 @@ const char *closeReasonName(StreamSession::CloseReason reason)
         return "server stopping";
     case StreamSession::CloseReason::TokenExpired:
         return "token expired";
+    case StreamSession::CloseReason::OrderFinished:
+        return "order finished";
     }
     return "unknown";
 }
@@ -50,9 +52,9 @@ void StreamSession::start(const QByteArray &preamble, bool replaying)
     waitReadable();
 }
 
-void StreamSession::enqueueEvent(quint64 eventId, const QByteArray &frame)
+void StreamSession::enqueueEvent(quint64 eventId, const QByteArray &frame, bool finishesOrder)
 {
-    if (m_state != State::Open || m_dropPending)
+    if (m_state != State::Open || m_dropPending || m_closeAfterFlush)
         return;
 
     if (m_replaying) {
@@ -62,16 +64,20 @@ void StreamSession::enqueueEvent(quint64 eventId, const QByteArray &frame)
             m_worker.markDirty(this);
             return;
         }
-        m_held.emplace_back(eventId, frame);
+        m_held.push_back(HeldEvent{eventId, frame, finishesOrder});
         m_heldBytes += frame.size();
         return;
     }
 
-    if (eventId <= m_lastSentId)
-        return;
-    m_lastSentId = eventId;
-    ++m_eventsSent;
-    enqueue(frame);
+    // A final event that the replay already sent still ends the stream: the
+    // replay read it before the hub knew the order was finished.
+    if (eventId > m_lastSentId) {
+        m_lastSentId = eventId;
+        ++m_eventsSent;
+        enqueue(frame);
+    }
+    if (finishesOrder && m_worker.config().closeFinishedStreams)
+        closeAfterFlush();
 }
 
 void StreamSession::finishReplay(const ReplayFrames &replay)
@@ -93,16 +99,25 @@ void StreamSession::finishReplay(const ReplayFrames &replay)
     m_lastSentId = replay.resync ? replay.coveredThroughId
                                  : std::max(m_lastSentId, replay.coveredThroughId);
 
-    std::vector<std::pair<quint64, QByteArray>> held;
+    std::vector<HeldEvent> held;
     held.swap(m_held);
     m_heldBytes = 0;
-    for (const auto &[eventId, frame] : held)
-        enqueueEvent(eventId, frame);
+    for (const HeldEvent &event : held)
+        enqueueEvent(event.eventId, event.frame, event.finishesOrder);
+    if (replay.finished && m_worker.config().closeFinishedStreams)
+        closeAfterFlush();
+}
+
+void StreamSession::closeAfterFlush()
+{
+    m_closeAfterFlush = true;
+    // The flush closes the session, also when nothing is left to write.
+    m_worker.markDirty(this);
 }
 
 void StreamSession::enqueue(const QByteArray &frame)
 {
-    if (m_state != State::Open || m_dropPending)
+    if (m_state != State::Open || m_dropPending || m_closeAfterFlush)
         return;
 
     if (m_unsentBytes + frame.size() > m_worker.config().maxUnsentBytes) {
@@ -178,6 +193,9 @@ void StreamSession::flush()
         m_unsent.shrink_to_fit();
     m_unsentHead = 0;
     m_headOffset = 0;
+
+    if (m_closeAfterFlush)
+        close(CloseReason::OrderFinished);
 }
 
 void StreamSession::close(CloseReason reason)
@@ -197,7 +215,8 @@ void StreamSession::close(CloseReason reason)
     }
 
     asio::error_code ignored;
-    if (reason == CloseReason::ServerStopping || reason == CloseReason::TokenExpired) {
+    if (reason == CloseReason::ServerStopping || reason == CloseReason::TokenExpired
+        || reason == CloseReason::OrderFinished) {
         // close() with unread input makes the kernel send RST instead of FIN,
         // and a client may then lose frames it has not read yet. Drain the
         // input (normally the request that opened the stream), then FIN.

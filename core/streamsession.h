@@ -28,6 +28,7 @@ public:
         SlowConsumer,
         ServerStopping,
         TokenExpired,
+        OrderFinished,
     };
 
     StreamSession(StreamWorker &worker, asio::ip::tcp::socket socket, const StreamInfo &info);
@@ -47,9 +48,13 @@ public:
 
     // Queues a live event; while replaying it is held instead. An event at or
     // below the last id sent is skipped, so replay and live never overlap.
-    void enqueueEvent(quint64 eventId, const QByteArray &frame);
+    // finishesOrder: the order reached a final stage with this event, so with
+    // closeFinishedStreams on the session closes once it has written the
+    // frame (or at once, when the frame was skipped because the replay sent it).
+    void enqueueEvent(quint64 eventId, const QByteArray &frame, bool finishesOrder = false);
 
-    // Queues the replay, then the held live events it did not cover.
+    // Queues the replay, then the held live events it did not cover. A
+    // finished replay closes the session once everything queued is written.
     void finishReplay(const ReplayFrames &replay);
 
     // Writes as much of the unsent queue as the socket takes, in gather writes.
@@ -73,6 +78,9 @@ private:
     void waitReadable();
     void readAndDiscard();
     void waitWritable();
+    // Makes the session close once its unsent queue is written; nothing is
+    // queued after that.
+    void closeAfterFlush();
 
     StreamWorker &m_worker;
     asio::ip::tcp::socket m_socket;
@@ -85,9 +93,16 @@ private:
     qint64 m_unsentBytes = 0;
     bool m_waitingWritable = false;
     bool m_dropPending = false;
+    bool m_closeAfterFlush = false;
 
     bool m_replaying = false;
-    std::vector<std::pair<quint64, QByteArray>> m_held;
+    struct HeldEvent
+    {
+        quint64 eventId;
+        QByteArray frame;
+        bool finishesOrder;
+    };
+    std::vector<HeldEvent> m_held;
     qint64 m_heldBytes = 0;
     quint64 m_lastSentId = 0;
     quint64 m_eventsSent = 0;

@@ -147,8 +147,11 @@ void StreamWorker::finishReplay(quint64 connectionId, ReplayFrames frames)
         return;
     const std::shared_ptr<StreamSession> session = it->second;
     session->finishReplay(frames);
+    // Checked before the flush, which closes the stream of a finished order.
+    const bool resumed = session->state() == StreamSession::State::Open
+            && !session->info().replaysFinalEvent;
     flushDirty();
-    if (m_engine.m_observer.resumed && session->state() == StreamSession::State::Open)
+    if (m_engine.m_observer.resumed && resumed)
         m_engine.m_observer.resumed(session->info(), frames);
 }
 
@@ -209,9 +212,10 @@ bool StreamWorker::inboxHasRoomLocked() const
     return m_inbox.size() < size_t(m_config.inboxCapacity);
 }
 
-void StreamWorker::queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame)
+void StreamWorker::queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame,
+                               bool finishesOrder)
 {
-    m_inbox.push_back(InboxItem{orderId, eventId, frame});
+    m_inbox.push_back(InboxItem{orderId, eventId, frame, finishesOrder});
     if (m_drainPosted)
         return;
     m_drainPosted = true;
@@ -235,7 +239,7 @@ void StreamWorker::drainInbox()
         if (subscribers == m_subscribers.cend())
             continue;
         for (StreamSession *session : subscribers.value())
-            session->enqueueEvent(item.eventId, item.frame);
+            session->enqueueEvent(item.eventId, item.frame, item.finishesOrder);
         delivered += subscribers.value().size();
     }
     m_counters.framesDelivered.fetch_add(delivered, std::memory_order_relaxed);

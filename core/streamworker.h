@@ -72,7 +72,8 @@ public:
     // queues, so that a publish reaches all workers or none.
     std::mutex &inboxMutex() { return m_inboxMutex; }
     bool inboxHasRoomLocked() const;
-    void queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame);
+    void queueLocked(const QString &orderId, quint64 eventId, const QByteArray &frame,
+                     bool finishesOrder);
 
     // Thread-safe.
     int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
@@ -93,6 +94,7 @@ private:
         QString orderId;
         quint64 eventId;
         QByteArray frame;
+        bool finishesOrder;
     };
 
     void addSession(asio::ip::tcp::socket socket, const StreamInfo &info,

@@ -38,7 +38,7 @@ double measureGroupCommit(EventJournal &journal, int count)
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < count; ++i) {
-        while (!journal.append(sampleEvent(i), [&](std::optional<OrderEvent>, const QString &) {
+        while (!journal.append(sampleEvent(i), [&](const AppendResult &) {
             std::lock_guard lock(mutex);
             if (++committed == count)
                 done.notify_one();
@@ -61,7 +61,7 @@ double measureOneAtATime(EventJournal &journal, int count)
     timer.start();
     for (int i = 0; i < count; ++i) {
         bool committed = false;
-        journal.append(sampleEvent(i), [&](std::optional<OrderEvent>, const QString &) {
+        journal.append(sampleEvent(i), [&](const AppendResult &) {
             std::lock_guard lock(mutex);
             committed = true;
             done.notify_one();

@@ -1,5 +1,6 @@
 #include "eventstore.h"
 #include "orderstreamservice.h"
+#include "rediseventstore.h"
 #include "redispresence.h"
 #include "redistestserver.h"
 #include "ssetestclient.h"
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
 
 // Several instances sharing one real redis-server that the test starts on
@@ -27,6 +29,9 @@ private Q_SLOTS:
     void idsKeepIncreasingAcrossInstances();
     void outageKeepsStreamsAndAnswers503();
     void presenceAppearsAndExpires();
+    void ingestAndLifecycleAcrossInstances();
+    void retentionTrimsAndReplayResyncs();
+    void historyQueryPagesNewestFirst();
     void badRedisUrlStopsTheStart();
     void unreachableRedisStopsTheStart();
 
@@ -251,6 +256,153 @@ void tst_Cluster::presenceAppearsAndExpires()
     QTRY_COMPARE(instanceIds(), QStringList({QStringLiteral("a"), QStringLiteral("b")}));
     b->stop();
     QTRY_COMPARE_WITH_TIMEOUT(instanceIds(), QStringList({QStringLiteral("a")}), 400);
+}
+
+void tst_Cluster::ingestAndLifecycleAcrossInstances()
+{
+    const auto a = startInstance(QStringLiteral("a"));
+    const auto b = startInstance(QStringLiteral("b"));
+    QVERIFY(a && b);
+
+    // An upstream retry that lands on the other instance adds no second event.
+    const QByteArray delivery = R"({"channel":"/event/Order_Status__e","data":{"schema":"x",)"
+                                R"("payload":{"Order_Id__c":"ORD-IN","Status__c":"Activating",)"
+                                R"("Stage__c":"Activating"},"event":{"replayId":77}}})";
+    const HttpTestResponse first = sendHttpRequest(a->port(), "POST", "/ingest/platform-events",
+                                                   delivery);
+    QCOMPARE(first.status, 202);
+    const qint64 id = QJsonDocument::fromJson(first.body).object().value(QLatin1String("id")).toInteger();
+    const HttpTestResponse again = sendHttpRequest(b->port(), "POST", "/ingest/platform-events",
+                                                   delivery);
+    QCOMPARE(again.status, 200);
+    const QJsonObject duplicate = QJsonDocument::fromJson(again.body).object();
+    QVERIFY(duplicate.value(QLatin1String("duplicate")).toBool());
+    QCOMPARE(duplicate.value(QLatin1String("id")).toInteger(), id);
+    QCOMPARE(a->store()->readAfter(QStringLiteral("ORD-IN"), 0, 10).events.size(), 1);
+
+    // A stage stored through one instance is the base of the check on another,
+    // also one started later, which loads it from Redis.
+    const HttpTestResponse cancelled = sendHttpRequest(
+            a->port(), "POST", "/orders/ORD-IN/events", R"({"status":"Cancelled"})");
+    QCOMPARE(cancelled.status, 202);
+    QTRY_COMPARE(b->snapshot(0, 0).lastEventId,
+                 quint64(QJsonDocument::fromJson(cancelled.body).object().value(QLatin1String("id")).toInteger()));
+    QCOMPARE(sendHttpRequest(b->port(), "POST", "/orders/ORD-IN/events",
+                             R"({"status":"Activating"})").status, 409);
+    const auto c = startInstance(QStringLiteral("c"));
+    QVERIFY(c);
+    QCOMPARE(sendHttpRequest(c->port(), "POST", "/orders/ORD-IN/events",
+                             R"({"status":"Provisioning"})").status, 409);
+    const HttpTestResponse order = sendHttpRequest(c->port(), "GET", "/orders/ORD-IN");
+    QCOMPARE(order.status, 200);
+    QCOMPARE(QJsonDocument::fromJson(order.body).object().value(QLatin1String("stage")).toString(),
+             QStringLiteral("Cancelled"));
+}
+
+void tst_Cluster::retentionTrimsAndReplayResyncs()
+{
+    RedisStoreConfig config;
+    QString error;
+    config.url = *RedisUrl::parse(m_redis->url(), &error);
+    config.maxEventsPerOrder = 3;
+    config.maxAgeSeconds = 0;
+    RedisEventStore store(config);
+    QVERIFY2(store.open(&error), qPrintable(error));
+
+    QList<quint64> ids;
+    for (int i = 0; i < 5; ++i) {
+        OrderEvent event;
+        event.orderId = QStringLiteral("ORD-R");
+        event.type = QLatin1String(OrderEventType::Update);
+        event.status = QString::number(i);
+        // The callback runs on the store's writer thread.
+        std::atomic<quint64> storedId{0};
+        std::atomic<bool> done{false};
+        QVERIFY(store.append(event, [&](const AppendResult &result) {
+            storedId = result.stored ? result.stored->id : 0;
+            done = true;
+        }));
+        QTRY_VERIFY(done.load());
+        ids.append(storedId.load());
+    }
+    QCOMPARE(ids.size(), 5);
+
+    // The two oldest were trimmed: a client that saw the first misses the second.
+    const ReplayResult behind = store.readAfter(QStringLiteral("ORD-R"), ids[0], 100);
+    QVERIFY(behind.resyncNeeded);
+    QVERIFY2(behind.resyncReason.contains(QLatin1String("trimmed by retention")),
+             qPrintable(behind.resyncReason));
+
+    // One that saw the second misses nothing that was trimmed.
+    const ReplayResult current = store.readAfter(QStringLiteral("ORD-R"), ids[1], 100);
+    QVERIFY(!current.resyncNeeded);
+    QCOMPARE(current.events.size(), 3);
+    QCOMPARE(current.events.first().id, ids[2]);
+    QCOMPARE(current.lastEventId, ids[4]);
+
+    // A limit smaller than what was missed truncates.
+    const ReplayResult limited = store.readAfter(QStringLiteral("ORD-R"), ids[1], 2);
+    QVERIFY(limited.truncated);
+    QCOMPARE(limited.events.size(), 2);
+
+    // An id above every assigned one resyncs, as after a wiped store.
+    const ReplayResult ahead = store.readAfter(QStringLiteral("ORD-R"), ids[4] + 10, 100);
+    QVERIFY(ahead.resyncNeeded);
+    QVERIFY2(ahead.resyncReason.contains(QLatin1String("newer than anything stored")),
+             qPrintable(ahead.resyncReason));
+
+    const std::optional<OrderSummary> summary = store.orderSummary(QStringLiteral("ORD-R"));
+    QVERIFY(summary);
+    QCOMPARE(summary->lastEventId, ids[4]);
+    QCOMPARE(summary->lastStatus, QStringLiteral("4"));
+    QCOMPARE(summary->eventCount, quint64(3));
+    store.close();
+}
+
+void tst_Cluster::historyQueryPagesNewestFirst()
+{
+    RedisStoreConfig config;
+    QString error;
+    config.url = *RedisUrl::parse(m_redis->url(), &error);
+    RedisEventStore store(config);
+    QVERIFY2(store.open(&error), qPrintable(error));
+
+    std::atomic<int> stored{0};
+    for (int i = 0; i < 1200; ++i) {
+        OrderEvent event;
+        event.orderId = i % 2 ? QStringLiteral("ORD-ODD") : QStringLiteral("ORD-EVEN");
+        event.type = QLatin1String(OrderEventType::Update);
+        event.status = i % 100 == 0 ? QStringLiteral("Failed") : QStringLiteral("Active");
+        QVERIFY(store.append(event, [&](const AppendResult &result) {
+            stored += result.stored ? 1 : 0;
+        }));
+    }
+    QTRY_COMPARE(stored.load(), 1200);
+
+    JournalQuery failed;
+    failed.status = QStringLiteral("failed");
+    failed.limit = 100;
+    const QList<OrderEvent> failures = store.query(failed);
+    QCOMPARE(failures.size(), 12);
+    QVERIFY(failures.first().id > failures.last().id);
+
+    JournalQuery page;
+    page.orderId = QStringLiteral("ORD-ODD");
+    page.limit = 250;
+    const QList<OrderEvent> first = store.query(page);
+    QCOMPARE(first.size(), 250);
+    page.beforeId = first.last().id;
+    const QList<OrderEvent> second = store.query(page);
+    QCOMPARE(second.size(), 250);
+    QVERIFY(second.first().id < first.last().id);
+    for (const OrderEvent &event : second)
+        QCOMPARE(event.orderId, QStringLiteral("ORD-ODD"));
+
+    const QList<OrderSummary> orders = store.orderSummaries();
+    QCOMPARE(orders.size(), 2);
+    QCOMPARE(orders[0].orderId, QStringLiteral("ORD-EVEN"));
+    QCOMPARE(orders[0].eventCount, quint64(600));
+    store.close();
 }
 
 void tst_Cluster::badRedisUrlStopsTheStart()

@@ -40,6 +40,11 @@ private Q_SLOTS:
     void appendRejectedWhenQueueFull();
     void closeCommitsEveryPendingAppend();
     void commitFailureReportsError();
+    void publisherAndOverrideRoundTrip();
+    void repeatedIngestKeyStoredOnce();
+    void summaryKeepsStageOfInformation();
+    void openMigratesVersion1File();
+    void failedMigrationLeavesFile();
 
     void readAfterServesOrResyncs_data();
     void readAfterServesOrResyncs();
@@ -117,10 +122,10 @@ QList<OrderEvent> appendAll(EventJournal &journal, const QList<OrderEvent> &even
 
     for (const OrderEvent &event : events) {
         const bool accepted = journal.append(
-                event, [collected](std::optional<OrderEvent> stored, const QString &) {
+                event, [collected](const AppendResult &result) {
                     std::lock_guard lock(collected->mutex);
-                    if (stored)
-                        collected->stored.append(*stored);
+                    if (result.stored)
+                        collected->stored.append(*result.stored);
                     if (++collected->callbacks == collected->expected)
                         collected->done.set_value();
                 });
@@ -139,6 +144,49 @@ std::optional<OrderEvent> appendOne(EventJournal &journal, const OrderEvent &eve
     if (stored.isEmpty())
         return std::nullopt;
     return stored.first();
+}
+
+// Appends every event and waits for all callbacks. Returns the results in
+// append order, or fewer when an append is rejected or the wait times out.
+QList<AppendResult> appendForResults(EventJournal &journal, const QList<OrderEvent> &events)
+{
+    struct Collected
+    {
+        std::mutex mutex;
+        QList<AppendResult> results;
+        int remaining = 0;
+        std::promise<void> done;
+    };
+    auto collected = std::make_shared<Collected>();
+    collected->results.resize(events.size());
+    collected->remaining = int(events.size());
+    std::future<void> done = collected->done.get_future();
+    if (events.isEmpty())
+        return {};
+
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const bool accepted = journal.append(events.at(i), [collected, i](const AppendResult &result) {
+            std::lock_guard lock(collected->mutex);
+            collected->results[i] = result;
+            if (--collected->remaining == 0)
+                collected->done.set_value();
+        });
+        if (!accepted)
+            return {};
+    }
+    if (done.wait_for(CallbackTimeout) != std::future_status::ready)
+        return {};
+    std::lock_guard lock(collected->mutex);
+    return collected->results;
+}
+
+OrderEvent makeIngestEvent(const QString &orderId, const QString &ingestKey)
+{
+    OrderEvent event = makeEvent(orderId, QStringLiteral("Activating"));
+    event.source = QString::fromLatin1(OrderEventSource::Ingest);
+    event.publisher = QStringLiteral("/event/Order_Status__e");
+    event.ingestKey = ingestKey;
+    return event;
 }
 
 QList<quint64> idsOf(const QList<OrderEvent> &events)
@@ -418,7 +466,8 @@ void tst_EventJournal::groupCommitFromFourThreads()
                 event.details = QJsonObject{{QStringLiteral("thread"), t},
                                             {QStringLiteral("sequence"), i}};
                 const bool accepted = journal.append(
-                        event, [&](std::optional<OrderEvent> stored, const QString &) {
+                        event, [&](const AppendResult &result) {
+                            const std::optional<OrderEvent> &stored = result.stored;
                             std::lock_guard lock(mutex);
                             if (stored) {
                                 committed.push_back(
@@ -482,14 +531,14 @@ void tst_EventJournal::appendRejectedWhenQueueFull()
     std::shared_future<void> release = releaseWriter.get_future().share();
     std::atomic<int> callbacks{0};
     QVERIFY(journal.append(makeEvent(QStringLiteral("Q"), QStringLiteral("first")),
-                           [&](std::optional<OrderEvent>, const QString &) {
+                           [&](const AppendResult &) {
                                callbacks.fetch_add(1);
                                writerHeld.set_value();
                                release.wait_for(CallbackTimeout);
                            }));
     QVERIFY(writerHeld.get_future().wait_for(CallbackTimeout) == std::future_status::ready);
 
-    const auto countCallback = [&](std::optional<OrderEvent>, const QString &) {
+    const auto countCallback = [&](const AppendResult &) {
         callbacks.fetch_add(1);
     };
     for (int i = 0; i < config.maxPendingAppends; ++i) {
@@ -522,8 +571,8 @@ void tst_EventJournal::closeCommitsEveryPendingAppend()
     std::atomic<int> stored{0};
     for (int i = 0; i < Count; ++i) {
         QVERIFY(journal.append(makeEvent(QStringLiteral("C-%1").arg(i % 7), QStringLiteral("x")),
-                               [&](std::optional<OrderEvent> event, const QString &) {
-                                   if (event)
+                               [&](const AppendResult &result) {
+                                   if (result.stored)
                                        stored.fetch_add(1);
                                }));
     }
@@ -534,7 +583,7 @@ void tst_EventJournal::closeCommitsEveryPendingAppend()
     journal.close();
     bool calledAfterClose = false;
     QVERIFY(!journal.append(makeEvent(QStringLiteral("C-0"), QStringLiteral("late")),
-                            [&](std::optional<OrderEvent>, const QString &) {
+                            [&](const AppendResult &) {
                                 calledAfterClose = true;
                             }));
     QVERIFY(!calledAfterClose);
@@ -573,8 +622,8 @@ void tst_EventJournal::commitFailureReportsError()
     auto result = std::make_shared<std::promise<std::pair<bool, QString>>>();
     std::future<std::pair<bool, QString>> failed = result->get_future();
     QVERIFY(journal.append(makeEvent(QStringLiteral("F"), QStringLiteral("lost")),
-                           [result](std::optional<OrderEvent> stored, const QString &message) {
-                               result->set_value({stored.has_value(), message});
+                           [result](const AppendResult &appended) {
+                               result->set_value({appended.stored.has_value(), appended.error});
                            }));
     QVERIFY(failed.wait_for(CallbackTimeout) == std::future_status::ready);
     const auto [wasStored, message] = failed.get();
@@ -600,6 +649,226 @@ void tst_EventJournal::commitFailureReportsError()
 
     QVERIFY2(journal.open(&error), qPrintable(error));
     QCOMPARE(journal.lastEventId(), quint64(2));
+}
+
+void tst_EventJournal::publisherAndOverrideRoundTrip()
+{
+    OrderEvent event = makeEvent(QStringLiteral("P"), QStringLiteral("Active"));
+    event.publisher = QStringLiteral("fulfilment");
+    event.lifecycleOverride = true;
+    {
+        EventJournal journal(configFor(journalPath()));
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QVERIFY(appendOne(journal, event));
+        QVERIFY(appendOne(journal, makeEvent(QStringLiteral("P"), QStringLiteral("plain"))));
+    }
+
+    EventJournal journal(configFor(journalPath()));
+    QString error;
+    QVERIFY2(journal.open(&error), qPrintable(error));
+    const ReplayResult replay = journal.readAfter(QStringLiteral("P"), 0, 10);
+    QCOMPARE(replay.events.size(), 2);
+    QCOMPARE(replay.events.at(0).publisher, QStringLiteral("fulfilment"));
+    QVERIFY(replay.events.at(0).lifecycleOverride);
+    QVERIFY(replay.events.at(0).ingestKey.isEmpty());
+    QVERIFY(replay.events.at(1).publisher.isEmpty());
+    QVERIFY(!replay.events.at(1).lifecycleOverride);
+}
+
+void tst_EventJournal::repeatedIngestKeyStoredOnce()
+{
+    {
+        EventJournal journal(configFor(journalPath()));
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QVERIFY(!journal.containsIngestKey(QStringLiteral("/event/Order_Status__e:1")));
+
+        // The second append repeats the first one's key in the same batch.
+        const QList<AppendResult> results = appendForResults(
+                journal, {makeIngestEvent(QStringLiteral("I"), QStringLiteral("/event/Order_Status__e:1")),
+                          makeIngestEvent(QStringLiteral("I"), QStringLiteral("/event/Order_Status__e:1")),
+                          makeEvent(QStringLiteral("I"), QStringLiteral("no key")),
+                          makeEvent(QStringLiteral("I"), QStringLiteral("no key either")),
+                          makeIngestEvent(QStringLiteral("I"), QStringLiteral("/event/Order_Status__e:2"))});
+        QCOMPARE(results.size(), 5);
+        QVERIFY(results.at(0).stored);
+        QVERIFY(!results.at(0).duplicate);
+        QCOMPARE(results.at(0).stored->id, quint64(1));
+        QVERIFY(results.at(1).stored);
+        QVERIFY(results.at(1).duplicate);
+        QCOMPARE(results.at(1).stored->id, quint64(1));
+        QVERIFY(results.at(1).error.isEmpty());
+        // A duplicate takes no id.
+        QCOMPARE(results.at(2).stored->id, quint64(2));
+        QCOMPARE(results.at(3).stored->id, quint64(3));
+        QCOMPARE(results.at(4).stored->id, quint64(4));
+        QCOMPARE(journal.lastEventId(), quint64(4));
+        QVERIFY(journal.containsIngestKey(QStringLiteral("/event/Order_Status__e:1")));
+    }
+
+    // After a restart the key is still known, and the duplicate is reported
+    // with the event stored first.
+    EventJournal journal(configFor(journalPath()));
+    QString error;
+    QVERIFY2(journal.open(&error), qPrintable(error));
+    const QList<AppendResult> again = appendForResults(
+            journal, {makeIngestEvent(QStringLiteral("I"), QStringLiteral("/event/Order_Status__e:2")),
+                      makeEvent(QStringLiteral("I"), QStringLiteral("after"))});
+    QCOMPARE(again.size(), 2);
+    QVERIFY(again.at(0).duplicate);
+    QCOMPARE(again.at(0).stored->id, quint64(4));
+    QCOMPARE(again.at(0).stored->ingestKey, QStringLiteral("/event/Order_Status__e:2"));
+    QCOMPARE(again.at(1).stored->id, quint64(5));
+
+    const ReplayResult replay = journal.readAfter(QStringLiteral("I"), 0, 10);
+    QCOMPARE(idsOf(replay.events), (QList<quint64>{1, 2, 3, 4, 5}));
+}
+
+void tst_EventJournal::summaryKeepsStageOfInformation()
+{
+    EventJournal journal(configFor(journalPath()));
+    QString error;
+    QVERIFY2(journal.open(&error), qPrintable(error));
+    OrderEvent staged = makeEvent(QStringLiteral("S"), QStringLiteral("Active"));
+    staged.stage = QStringLiteral("Active");
+    OrderEvent information = makeEvent(QStringLiteral("S"), QStringLiteral("Technician booked"));
+    information.stage.clear();
+    OrderEvent unstaged = makeEvent(QStringLiteral("U"), QStringLiteral("Hello"));
+    unstaged.stage.clear();
+    QCOMPARE(appendAll(journal, {staged, information, unstaged}).size(), 3);
+
+    const QList<OrderSummary> summaries = journal.orderSummaries();
+    QCOMPARE(summaries.size(), 2);
+    QCOMPARE(summaries.at(0).orderId, QStringLiteral("S"));
+    QCOMPARE(summaries.at(0).lastStatus, QStringLiteral("Technician booked"));
+    QCOMPARE(summaries.at(0).lastStage, QStringLiteral("Active"));
+    QCOMPARE(summaries.at(0).lastStageEventId, quint64(1));
+    QCOMPARE(summaries.at(0).lastEventId, quint64(2));
+    QCOMPARE(summaries.at(1).orderId, QStringLiteral("U"));
+    QVERIFY(summaries.at(1).lastStage.isEmpty());
+    QCOMPARE(summaries.at(1).lastStageEventId, quint64(0));
+}
+
+void tst_EventJournal::openMigratesVersion1File()
+{
+    // A journal as version 1 of the schema wrote it, with two events.
+    const QString path = journalPath();
+    const QStringList version1 = {
+        QStringLiteral("CREATE TABLE events(id INTEGER PRIMARY KEY, order_id TEXT NOT NULL, "
+                       "type TEXT NOT NULL, status TEXT NOT NULL, stage TEXT, message TEXT, "
+                       "details TEXT NOT NULL, time_ms INTEGER NOT NULL, source TEXT)"),
+        QStringLiteral("CREATE INDEX events_by_order ON events(order_id, id)"),
+        QStringLiteral("CREATE INDEX events_by_time ON events(time_ms)"),
+        QStringLiteral("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)"),
+        QStringLiteral("CREATE TABLE order_trim(order_id TEXT PRIMARY KEY, "
+                       "trimmed_through INTEGER NOT NULL)"),
+        QStringLiteral("INSERT INTO meta(key, value) VALUES ('schema_version', '1'), "
+                       "('journal_id', 'c0ffee00-0000-4000-8000-000000000001'), "
+                       "('last_event_id', '2')"),
+        QStringLiteral("INSERT INTO events VALUES (1, 'M', 'order.update', 'Activating', "
+                       "'Activating', 'started', '{}', 1700000000000, 'api')"),
+        QStringLiteral("INSERT INTO events VALUES (2, 'M', 'order.update', 'Provisioning', "
+                       "'Provisioning', 'ordered', '{}', 1700000001000, 'console')"),
+    };
+    for (const QString &statement : version1)
+        QVERIFY2(execOnFile(path, statement), qPrintable(statement));
+
+    {
+        EventJournal journal(configFor(path));
+        QString error;
+        QVERIFY2(journal.open(&error), qPrintable(error));
+        QCOMPARE(journal.lastEventId(), quint64(2));
+        QCOMPARE(journal.journalId(), QByteArray("c0ffee00-0000-4000-8000-000000000001"));
+
+        const ReplayResult replay = journal.readAfter(QStringLiteral("M"), 0, 10);
+        QCOMPARE(idsOf(replay.events), (QList<quint64>{1, 2}));
+        QCOMPARE(replay.events.at(1).status, QStringLiteral("Provisioning"));
+        QCOMPARE(replay.events.at(1).source, QStringLiteral("console"));
+        QVERIFY(replay.events.at(1).publisher.isEmpty());
+        QVERIFY(!replay.events.at(1).lifecycleOverride);
+
+        const QList<AppendResult> results = appendForResults(
+                journal, {makeIngestEvent(QStringLiteral("M"), QStringLiteral("/event/Order_Status__e:9")),
+                          makeIngestEvent(QStringLiteral("M"), QStringLiteral("/event/Order_Status__e:9"))});
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(results.at(0).stored->id, quint64(3));
+        QVERIFY(results.at(1).duplicate);
+    }
+
+    // The file now says version 2, and opens again without migrating.
+    const QString name = QStringLiteral("tst_eventjournal.version");
+    QString version;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")));
+        QVERIFY(query.next());
+        version = query.value(0).toString();
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    QCOMPARE(version, QString::number(EventJournal::SchemaVersion));
+
+    EventJournal journal(configFor(path));
+    QString error;
+    QVERIFY2(journal.open(&error), qPrintable(error));
+    QCOMPARE(journal.readAfter(QStringLiteral("M"), 0, 10).events.size(), 3);
+    QCOMPARE(journal.readAfter(QStringLiteral("M"), 0, 10).events.last().publisher,
+             QStringLiteral("/event/Order_Status__e"));
+}
+
+void tst_EventJournal::failedMigrationLeavesFile()
+{
+    // A version 1 file whose events table already has a publisher column, so
+    // the migration's first ALTER TABLE fails.
+    const QString path = journalPath();
+    const QStringList version1 = {
+        QStringLiteral("CREATE TABLE events(id INTEGER PRIMARY KEY, order_id TEXT NOT NULL, "
+                       "type TEXT NOT NULL, status TEXT NOT NULL, stage TEXT, message TEXT, "
+                       "details TEXT NOT NULL, time_ms INTEGER NOT NULL, source TEXT, publisher TEXT)"),
+        QStringLiteral("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)"),
+        QStringLiteral("INSERT INTO meta(key, value) VALUES ('schema_version', '1'), "
+                       "('journal_id', 'c0ffee00-0000-4000-8000-000000000002'), "
+                       "('last_event_id', '1')"),
+        QStringLiteral("INSERT INTO events VALUES (1, 'M', 'order.update', 'Activating', "
+                       "'Activating', 'started', '{}', 1700000000000, 'api', NULL)"),
+    };
+    for (const QString &statement : version1)
+        QVERIFY2(execOnFile(path, statement), qPrintable(statement));
+
+    EventJournal journal(configFor(path));
+    QString error;
+    QVERIFY(!journal.open(&error));
+    QVERIFY2(error.contains(path), qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("duplicate column name: publisher")), qPrintable(error));
+
+    // The transaction rolled back: still version 1, with its event.
+    const QString name = QStringLiteral("tst_eventjournal.rollback");
+    int versionOneRows = 0;
+    int events = 0;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM meta WHERE key = 'schema_version' "
+                                          "AND value = '1'")));
+        QVERIFY(query.next());
+        versionOneRows = query.value(0).toInt();
+        QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*) FROM events")));
+        QVERIFY(query.next());
+        events = query.value(0).toInt();
+        QVERIFY(!db.tables().contains(QStringLiteral("order_trim")));
+        query.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    QCOMPARE(versionOneRows, 1);
+    QCOMPARE(events, 1);
 }
 
 void tst_EventJournal::readAfterServesOrResyncs_data()

@@ -8,6 +8,9 @@ class tst_PublishRequest : public QObject
 
 private Q_SLOTS:
     void validBody();
+    void overrideFlag_data();
+    void overrideFlag();
+    void eventJsonOptionalMembers();
     void invalidBody_data();
     void invalidBody();
 };
@@ -25,6 +28,51 @@ void tst_PublishRequest::validBody()
     QCOMPARE(event.message, QStringLiteral("go"));
     QCOMPARE(event.details.value(QStringLiteral("step")).toInt(), 1);
     QCOMPARE(event.id, quint64(0));
+    QVERIFY(!event.lifecycleOverride);
+    QVERIFY(event.source.isEmpty());
+
+    const auto simulated = parsePublishBody(QStringLiteral("A1"),
+                                            R"({"status":"Activating","source":"simulator"})");
+    QVERIFY(std::holds_alternative<OrderEvent>(simulated));
+    QCOMPARE(std::get<OrderEvent>(simulated).source, QStringLiteral("simulator"));
+}
+
+void tst_PublishRequest::overrideFlag_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("lifecycleOverride");
+
+    QTest::newRow("true") << QByteArray(R"({"status":"Active","override":true})") << true;
+    QTest::newRow("false") << QByteArray(R"({"status":"Active","override":false})") << false;
+    QTest::newRow("null") << QByteArray(R"({"status":"Active","override":null})") << false;
+}
+
+void tst_PublishRequest::overrideFlag()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(bool, lifecycleOverride);
+
+    const auto parsed = parsePublishBody(QStringLiteral("A1"), body);
+    QVERIFY(std::holds_alternative<OrderEvent>(parsed));
+    QCOMPARE(std::get<OrderEvent>(parsed).lifecycleOverride, lifecycleOverride);
+}
+
+void tst_PublishRequest::eventJsonOptionalMembers()
+{
+    OrderEvent event;
+    event.orderId = QStringLiteral("A1");
+    event.status = QStringLiteral("Active");
+    QVERIFY(!event.toJson().contains(QLatin1String("publisher")));
+    QVERIFY(!event.toJson().contains(QLatin1String("override")));
+
+    event.publisher = QStringLiteral("fulfilment");
+    event.lifecycleOverride = true;
+    event.ingestKey = QStringLiteral("/event/Order_Status__e:7");
+    const QJsonObject json = event.toJson();
+    QCOMPARE(json.value(QLatin1String("publisher")).toString(), QStringLiteral("fulfilment"));
+    QCOMPARE(json.value(QLatin1String("override")), QJsonValue(true));
+    // The ingest key identifies the upstream delivery and stays on the server.
+    QVERIFY(!json.contains(QLatin1String("ingestKey")));
 }
 
 void tst_PublishRequest::invalidBody_data()
@@ -50,6 +98,12 @@ void tst_PublishRequest::invalidBody_data()
                                    << "invalid_field" << "\"stage\"";
     QTest::newRow("array message") << QByteArray(R"({"status":"a","message":[]})") << 400
                                    << "invalid_field" << "\"message\"";
+    QTest::newRow("string override") << QByteArray(R"({"status":"a","override":"yes"})") << 400
+                                     << "invalid_field" << "\"override\"";
+    QTest::newRow("server's source") << QByteArray(R"({"status":"a","source":"console"})") << 400
+                                     << "invalid_field" << "\"source\"";
+    QTest::newRow("numeric source") << QByteArray(R"({"status":"a","source":1})") << 400
+                                    << "invalid_field" << "\"source\"";
     QTest::newRow("string details") << QByteArray(R"({"status":"a","details":"x"})") << 400
                                     << "invalid_field" << "\"details\"";
     QTest::newRow("oversize") << QByteArray(R"({"status":"a","message":")")

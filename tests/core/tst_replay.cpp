@@ -241,12 +241,14 @@ void tst_Replay::orderStatusRoute()
     startService();
     QCOMPARE(sendHttpRequest(m_port, "GET", "/orders/A1").status, 404);
     publish("A1", "Activating");
-    publish("A1", "Completed");
+    // The lifecycle lets Cancelled, but not Completed, follow Activating.
+    publish("A1", "Cancelled");
 
     const HttpTestResponse response = sendHttpRequest(m_port, "GET", "/orders/A1");
     QCOMPARE(response.status, 200);
     const QJsonObject order = QJsonDocument::fromJson(response.body).object();
-    QCOMPARE(order.value(QStringLiteral("status")).toString(), QStringLiteral("Completed"));
+    QCOMPARE(order.value(QStringLiteral("status")).toString(), QStringLiteral("Cancelled"));
+    QCOMPARE(order.value(QStringLiteral("stage")).toString(), QStringLiteral("Cancelled"));
     QCOMPARE(order.value(QStringLiteral("lastEventId")).toInteger(), 2);
 
     QCOMPARE(sendHttpRequest(m_port, "GET", "/orders/bad.id").status, 400);
