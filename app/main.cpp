@@ -1,5 +1,8 @@
+#include "clientcommands.h"
 #include "commandline.h"
+#include "logfile.h"
 #include "logging.h"
+#include "logratelimiter.h"
 #include "mainwindow.h"
 #include "orderstreamservice.h"
 #include "shutdownsignals.h"
@@ -7,6 +10,8 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QScopeGuard>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstring>
@@ -42,6 +47,12 @@ int main(int argc, char **argv)
         QCoreApplication::setOrganizationName(QStringLiteral("OrderStream"));
         return runTokenCommand(QCoreApplication::arguments());
     }
+    if (argc > 1 && isClientCommand(argv[1])) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("orderstream"));
+        QCoreApplication::setOrganizationName(QStringLiteral("OrderStream"));
+        return runClientCommand(QCoreApplication::arguments());
+    }
 
     const bool withoutDisplay = needsNoDisplay(argc, argv);
     qSetMessagePattern(QStringLiteral(
@@ -65,6 +76,30 @@ int main(int argc, char **argv)
                      qPrintable(error));
         return 2;
     }
+
+    // The log file opens before the server starts, so that the start-up
+    // lines are in it too.
+    std::unique_ptr<LogFile> logFile;
+    if (!options.logFile.path.isEmpty()) {
+        logFile = std::make_unique<LogFile>(options.logFile);
+        if (!logFile->open(&error)) {
+            std::fprintf(stderr, "orderstream: %s\n", qPrintable(error));
+            return 1;
+        }
+    }
+    LogRateLimiter logRateLimiter;
+    Logging::installHandler(logFile.get(), &logRateLimiter);
+    // Declared after the file and the limiter, so that it uninstalls the
+    // handler before they are destroyed, on every return.
+    const auto logHandlerGuard = qScopeGuard([] {
+        Logging::reportSuppressedMessages();
+        Logging::uninstallHandler();
+    });
+    QTimer suppressedReportTimer;
+    suppressedReportTimer.setInterval(int(logRateLimiter.windowMs()));
+    QObject::connect(&suppressedReportTimer, &QTimer::timeout, app.get(),
+                     &Logging::reportSuppressedMessages);
+    suppressedReportTimer.start();
 
     OrderStreamService service(options.server);
     if (!service.start(&error)) {

@@ -61,7 +61,7 @@ int runTokenCommand(const QStringList &arguments)
                             .arg(parser.value(lifetime)));
 
 
-    JwtTokenRequest request;
+    DevelopmentTokenRequest request;
     request.subject = parser.value(subject);
     if (parser.isSet(orders))
         request.orders = parser.value(orders).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -72,27 +72,41 @@ int runTokenCommand(const QStringList &arguments)
                                                             "'-' or '_'")
                                 .arg(orderId));
     }
+    request.staff = parser.isSet(staff);
+    request.publisher = parser.isSet(publisher);
+    request.lifetime = std::chrono::seconds(seconds);
+    if (parser.isSet(secretFile))
+        request.secretFilePath = parser.value(secretFile);
+
+    QString error;
+    const QByteArray token = signDevelopmentToken(request, &error);
+    if (token.isEmpty())
+        return fail(error);
+    std::printf("%s\n", token.constData());
+    return 0;
+}
+
+QByteArray signDevelopmentToken(const DevelopmentTokenRequest &request, QString *errorMessage)
+{
     // The saved settings give the claim and scope names and the issuer and
     // audience, so that the server accepts the token.
     ServerConfig config;
     const AuthSettings saved = AuthSettings::load();
     saved.applyTo(config);
-    if (parser.isSet(staff))
-        request.scopes.append(config.jwt.staffScope);
-    if (parser.isSet(publisher))
-        request.scopes.append(config.jwt.publishScope);
-    request.lifetime = std::chrono::seconds(seconds);
+
+    JwtTokenRequest claims;
+    claims.subject = request.subject;
+    claims.orders = request.orders;
+    if (request.staff)
+        claims.scopes.append(config.jwt.staffScope);
+    if (request.publisher)
+        claims.scopes.append(config.jwt.publishScope);
+    claims.lifetime = request.lifetime;
 
     JwtConfig jwt = config.jwt;
-    QString error;
-    const QString secretPath = parser.isSet(secretFile) ? parser.value(secretFile)
-                                                        : saved.secretFilePath;
-    if (!loadJwtKeys(secretPath, {}, jwt, &error))
-        return fail(error);
-
-    const QByteArray token = JwtSigner(jwt).sign(request, &error);
-    if (token.isEmpty())
-        return fail(error);
-    std::printf("%s\n", token.constData());
-    return 0;
+    const QString secretPath = request.secretFilePath.isEmpty() ? saved.secretFilePath
+                                                                : request.secretFilePath;
+    if (!loadJwtKeys(secretPath, {}, jwt, errorMessage))
+        return {};
+    return JwtSigner(jwt).sign(claims, errorMessage);
 }

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -31,6 +32,9 @@ private Q_SLOTS:
     void authIsOnByDefault();
     void tokenCommandNeedsSubject();
     void tokenCommandUsesSavedClaimNames();
+    void configFileAndEnvironment();
+    void invalidConfigFileExitsWithUsageError();
+    void unopenableLogFileStopsStart();
 
 private:
     // An environment whose config and data folders are inside m_dir, so that
@@ -320,6 +324,86 @@ void tst_Headless::tokenCommandUsesSavedClaimNames()
             port, "POST", "/orders/A1/events", R"({"status":"Activating"})",
             {"Authorization: Bearer " + token});
     QCOMPARE(published.status, 202);
+}
+
+void tst_Headless::configFileAndEnvironment()
+{
+    // The file turns authentication off, sets the retry and a log file; the
+    // environment overrides the retry. startServer() passes --port 0, which
+    // overrides the file's port.
+    const QString logPath = m_dir.filePath(QStringLiteral("headless.log"));
+    const QString configPath = m_dir.filePath(QStringLiteral("headless.conf"));
+    QFile config(configPath);
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("[server]\nport = 1\nno-auth = true\nretry = 999\nlog-file = "
+                 + logPath.toUtf8() + "\n");
+    config.close();
+    qputenv("ORDERSTREAM_RETRY", "1234");
+    const auto unset = qScopeGuard([] { qunsetenv("ORDERSTREAM_RETRY"); });
+
+    const quint16 port = startServer(m_dir.filePath(QStringLiteral("config.db")),
+                                     {QStringLiteral("--config"), configPath});
+    QVERIFY2(port != 0, m_output.constData());
+
+    SseTestClient client;
+    client.open(port, "/orders/A1/events");
+    QTRY_VERIFY(!client.frames().isEmpty());
+    QCOMPARE(client.statusCode(), 200);
+    QCOMPARE(client.frames().constFirst().retry, QByteArray("1234"));
+
+    // The log file has the lines of standard error, in the same format.
+    QFile log(logPath);
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray logged = log.readAll();
+    const QByteArray listening = "orderstream.service: listening on http://127.0.0.1:"
+            + QByteArray::number(port);
+    QVERIFY2(logged.contains(listening), logged.constData());
+    static const QRegularExpression linePattern(
+            QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3} "
+                           "(debug|info|warning|critical) [\\w.]+: "));
+    const QList<QByteArray> lines = logged.trimmed().split('\n');
+    for (const QByteArray &line : lines)
+        QVERIFY2(linePattern.match(QString::fromUtf8(line)).hasMatch(), line.constData());
+}
+
+void tst_Headless::invalidConfigFileExitsWithUsageError()
+{
+    const QString configPath = m_dir.filePath(QStringLiteral("typo.conf"));
+    QFile config(configPath);
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("[server]\nport = 8080\nheartbeat-intervall = 5\n");
+    config.close();
+
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY),
+                  {QStringLiteral("--headless"), QStringLiteral("--config"), configPath});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 2);
+    const QByteArray output = process.readAll();
+    const QByteArray expected = "config file " + configPath.toUtf8()
+            + ", line 3: unknown key \"heartbeat-intervall\"";
+    QVERIFY2(output.contains(expected), output.constData());
+}
+
+void tst_Headless::unopenableLogFileStopsStart()
+{
+    const QString logPath = m_dir.filePath(QStringLiteral("no-such-folder/orderstream.log"));
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY),
+                  {QStringLiteral("--headless"), QStringLiteral("--no-auth"),
+                   QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--journal"),
+                   m_dir.filePath(QStringLiteral("log.db")), QStringLiteral("--log-file"),
+                   logPath});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 1);
+    const QByteArray output = process.readAll();
+    const QByteArray expected = "cannot open log file " + logPath.toUtf8();
+    QVERIFY2(output.contains(expected), output.constData());
+    QVERIFY2(!output.contains("listening on"), output.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_Headless)
