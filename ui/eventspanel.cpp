@@ -6,6 +6,7 @@
 #include "eventsmodel.h"
 #include "eventtableview.h"
 
+#include <QAction>
 #include <QDataStream>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,6 +16,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSplitter>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -46,6 +48,15 @@ EventsPanel::EventsPanel(EventsModel *model, QWidget *parent) : QWidget(parent),
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_view->horizontalHeader()->setHighlightSections(false);
     EventPanelSetup::fitEventColumns(m_view, QStringLiteral("00:00:00.000"));
+
+    m_republishAction = new QAction(tr("&Re-publish\u2026"), this);
+    m_republishAction->setObjectName(QStringLiteral("eventsRepublishAction"));
+    m_republishAction->setStatusTip(
+            tr("Load the selected event into the Publish panel to edit and publish it again"));
+    m_republishAction->setEnabled(false);
+    connect(m_republishAction, &QAction::triggered, this, &EventsPanel::requestRepublish);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_republishAction);
 
     m_details = new EventDetailsPane(this);
     m_splitter = EventPanelSetup::createTableSplitter(
@@ -108,6 +119,10 @@ QWidget *EventsPanel::createFilterBar()
     layout->addWidget(m_skippedLabel);
     layout->addWidget(m_pausedLabel);
     layout->addWidget(m_newestButton);
+    auto *republishButton = new QToolButton(bar);
+    republishButton->setObjectName(QStringLiteral("eventsRepublishButton"));
+    republishButton->setDefaultAction(m_republishAction);
+    layout->addWidget(republishButton);
     return bar;
 }
 
@@ -168,9 +183,17 @@ void EventsPanel::restoreLayout(const QByteArray &state)
 void EventsPanel::showCurrentEvent()
 {
     const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
+    m_republishAction->setEnabled(current.isValid());
     if (!current.isValid()) {
         m_details->clear();
         return;
     }
     m_details->setEvent(m_model->event(current.row()));
+}
+
+void EventsPanel::requestRepublish()
+{
+    const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
+    if (current.isValid())
+        Q_EMIT republishRequested(m_model->event(current.row()));
 }

@@ -7,10 +7,12 @@ class EventDetailsPane;
 class EventFilterModel;
 class EventTableView;
 class EventsModel;
+class QAction;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSplitter;
+struct OrderEvent;
 
 // The console's central area: the live event history with its order id
 // filter, and the details of the selected event below it.
@@ -26,6 +28,8 @@ public:
 
     EventFilterModel *proxyModel() const { return m_proxy; }
     EventTableView *tableView() const { return m_view; }
+    // Loads the selected event into the Publish panel; in the table's context menu.
+    QAction *republishAction() const { return m_republishAction; }
 
     QString filterText() const;
     void setFilterText(const QString &text);
@@ -40,10 +44,13 @@ public:
 Q_SIGNALS:
     // The user asked to see the events of every order again.
     void showAllOrdersRequested();
+    // The user asked to publish event again, after editing it.
+    void republishRequested(const OrderEvent &event);
 
 private:
     QWidget *createFilterBar();
     void showCurrentEvent();
+    void requestRepublish();
 
     EventsModel *const m_model;
     EventFilterModel *m_proxy = nullptr;
@@ -56,5 +63,6 @@ private:
     EventTableView *m_view = nullptr;
     EventDetailsPane *m_details = nullptr;
     QSplitter *m_splitter = nullptr;
+    QAction *m_republishAction = nullptr;
     QTimer m_filterDelay;
 };

@@ -23,6 +23,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -61,6 +62,15 @@ HistoryPanel::HistoryPanel(OrderStreamService *service, QWidget *parent)
     m_view->setModel(m_model);
     ViewFormat::setUpTable(m_view);
     EventPanelSetup::fitEventColumns(m_view, QStringLiteral("0000-00-00 00:00:00"));
+
+    m_republishAction = new QAction(tr("&Re-publish\u2026"), this);
+    m_republishAction->setObjectName(QStringLiteral("historyRepublishAction"));
+    m_republishAction->setStatusTip(
+        tr("Load the selected event into the Publish panel to edit and publish it again"));
+    m_republishAction->setEnabled(false);
+    connect(m_republishAction, &QAction::triggered, this, &HistoryPanel::requestRepublish);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_view->addAction(m_republishAction);
 
     m_details = new EventDetailsPane(QStringLiteral("history"), this);
     m_splitter = EventPanelSetup::createTableSplitter(
@@ -162,6 +172,10 @@ QWidget *HistoryPanel::createFilterBar()
     auto *messageRow = new QHBoxLayout;
     messageRow->addWidget(m_message, 1);
     messageRow->addWidget(m_loadOlderButton);
+    auto *republishButton = new QToolButton(bar);
+    republishButton->setObjectName(QStringLiteral("historyRepublishButton"));
+    republishButton->setDefaultAction(m_republishAction);
+    messageRow->addWidget(republishButton);
     grid->addLayout(messageRow, 2, 0, 1, 5);
     return bar;
 }
@@ -350,11 +364,19 @@ void HistoryPanel::updateControls()
 void HistoryPanel::showCurrentEvent()
 {
     const QModelIndex current = m_view->currentIndex();
+    m_republishAction->setEnabled(current.isValid());
     if (!current.isValid()) {
         m_details->clear();
         return;
     }
     m_details->setEvent(m_model->event(current.row()));
+}
+
+void HistoryPanel::requestRepublish()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (current.isValid())
+        Q_EMIT republishRequested(m_model->event(current.row()));
 }
 
 bool HistoryPanel::exportToFile(const QString &fileName, EventExport::Format format)

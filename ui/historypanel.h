@@ -42,6 +42,8 @@ public:
     QTableView *tableView() const { return m_view; }
     // File > Export History, enabled while the table lists events.
     QAction *exportAction() const { return m_exportAction; }
+    // Loads the selected event into the Publish panel; in the table's context menu.
+    QAction *republishAction() const { return m_republishAction; }
 
     int pageSize() const { return m_pageSize; }
     // Sets the events read per query (at least 1) for the next search.
@@ -72,6 +74,8 @@ public:
 
 Q_SIGNALS:
     void historyExported(const QString &fileName, int eventCount);
+    // The user asked to publish event again, after editing it.
+    void republishRequested(const OrderEvent &event);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -90,6 +94,7 @@ private:
     void showMessage(const QString &text);
     void updateControls();
     void showCurrentEvent();
+    void requestRepublish();
 
     OrderStreamService *const m_service;
     HistoryModel *m_model = nullptr;
@@ -114,4 +119,5 @@ private:
     EventDetailsPane *m_details = nullptr;
     QSplitter *m_splitter = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_republishAction = nullptr;
 };

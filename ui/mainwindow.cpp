@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "activitypanel.h"
 #include "authsettingsdialog.h"
 #include "clusterpanel.h"
 #include "connectionspanel.h"
@@ -8,13 +9,16 @@
 #include "eventspanel.h"
 #include "figurestrip.h"
 #include "historypanel.h"
+#include "lifecycle.h"
 #include "logdock.h"
 #include "ordersmodel.h"
 #include "orderspanel.h"
 #include "orderstreamservice.h"
 #include "publishpanel.h"
 #include "reconnectionspanel.h"
+#include "simulatedialog.h"
 #include "snapshotpoller.h"
+#include "timelinedock.h"
 #include "viewformat.h"
 
 #include <QAction>
@@ -34,6 +38,8 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace {
 
@@ -98,6 +104,7 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
     m_figuresBar->setFloatable(false);
     m_figuresBar->addWidget(m_figures);
     addToolBar(Qt::TopToolBarArea, m_figuresBar);
+    createToolsBar();
     createAuthBanner();
 
     createDocks();
@@ -115,6 +122,11 @@ MainWindow::MainWindow(OrderStreamService *service, QWidget *parent)
             &OrdersPanel::clearOrderSelection);
     connect(m_historyPanel, &HistoryPanel::historyExported, this,
             &MainWindow::showHistoryExported);
+    connect(m_eventsPanel, &EventsPanel::republishRequested, this, &MainWindow::republish);
+    connect(m_historyPanel, &HistoryPanel::republishRequested, this, &MainWindow::republish);
+    connect(m_ordersModel, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateOrdersHint);
+    connect(m_ordersModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateOrdersHint);
+    connect(m_ordersModel, &QAbstractItemModel::modelReset, this, &MainWindow::updateOrdersHint);
     connect(m_service, &OrderStreamService::started, this, &MainWindow::updateServerState);
     connect(m_service, &OrderStreamService::stopped, this, &MainWindow::updateServerState);
 
@@ -164,15 +176,42 @@ void MainWindow::showCentreTab(CentreTab tab)
 void MainWindow::createDocks()
 {
     m_ordersPanel = new OrdersPanel(m_ordersModel, this);
-    m_ordersDock = addPanelDock(m_ordersPanel, tr("Orders"), QStringLiteral("ordersDock"),
+    // The hint above the table leads a first-time user to Simulate.
+    auto *ordersContent = new QWidget(this);
+    auto *ordersLayout = new QVBoxLayout(ordersContent);
+    ordersLayout->setContentsMargins(0, 0, 0, 0);
+    ordersLayout->addWidget(createOrdersHint());
+    ordersLayout->addWidget(m_ordersPanel, 1);
+    m_ordersDock = addPanelDock(ordersContent, tr("Orders"), QStringLiteral("ordersDock"),
                                 Qt::LeftDockWidgetArea);
+    updateOrdersHint();
 
+    // The service loads its lifecycle file in start(), which runs before the
+    // window is created; the panels keep a copy.
+    const Lifecycle &lifecycle = m_service->lifecycle();
     m_publishPanel = new PublishPanel(m_service, m_ordersModel, this);
+    m_publishPanel->setLifecycle(lifecycle);
+    m_publishPanel->addToolAction(m_simulateAction);
     m_publishDock = addPanelDock(m_publishPanel, tr("Publish"), QStringLiteral("publishDock"),
                                  Qt::RightDockWidgetArea);
 
+
     m_logDock = new LogDock(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+
+    // Tabbed with the Log, which stays in front, so the centre keeps its height.
+    m_timelineDock = new TimelineDock(m_service, m_ordersModel, this);
+    m_timelineDock->setLifecycle(lifecycle);
+    addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+    tabifyDockWidget(m_logDock, m_timelineDock);
+
+    // Tabbed with the Log as well; the charts sit side by side in a wide dock.
+    m_activityPanel = new ActivityPanel(this);
+    m_activityPanel->setObjectName(QStringLiteral("activityPanel"));
+    m_activityDock = addPanelDock(m_activityPanel, tr("Activity"), QStringLiteral("activityDock"),
+                                  Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_timelineDock, m_activityDock);
+    m_logDock->raise();
 }
 
 QDockWidget *MainWindow::addPanelDock(QWidget *panel, const QString &title,
@@ -217,9 +256,15 @@ void MainWindow::createMenus()
     viewMenu->addAction(m_figuresBar->toggleViewAction());
     viewMenu->addAction(m_ordersDock->toggleViewAction());
     viewMenu->addAction(m_publishDock->toggleViewAction());
+    viewMenu->addAction(m_activityDock->toggleViewAction());
     viewMenu->addAction(m_logDock->toggleViewAction());
+    viewMenu->addAction(m_timelineDock->toggleViewAction());
+    viewMenu->addAction(m_toolsBar->toggleViewAction());
     viewMenu->addSeparator();
     addCentreTabActions(viewMenu);
+
+    QMenu *toolsMenu = menuBar()->addMenu(tr("&Tools"));
+    toolsMenu->addAction(m_simulateAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = helpMenu->addAction(tr("&About OrderStream"), this,
@@ -372,8 +417,10 @@ void MainWindow::applySnapshot(const HubSnapshot &snapshot)
     m_ordersModel->update(snapshot.orders);
     m_eventsModel->append(snapshot.events);
     m_figures->showSnapshot(snapshot);
+    m_activityPanel->showSnapshot(snapshot);
     m_eventsPanel->setEventsSkipped(m_poller->eventsSkipped());
     m_publishPanel->setLastEventId(snapshot.lastEventId);
+    m_timelineDock->appendLiveEvents(snapshot.events);
     m_reconnectionsPanel->refresh();
     updateUptime();
     updateJournalSize(snapshot.journalSizeBytes);
@@ -393,6 +440,62 @@ void MainWindow::focusOrder(const QString &orderId)
     m_historyPanel->setFocusedOrderId(orderId);
     if (!orderId.isEmpty())
         m_publishPanel->setOrderId(orderId);
+    m_timelineDock->setOrderId(orderId);
+}
+
+void MainWindow::createToolsBar()
+{
+    m_simulateAction = new QAction(tr("&Simulate Orders\u2026"), this);
+    m_simulateAction->setObjectName(QStringLiteral("simulateAction"));
+    m_simulateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_simulateAction->setStatusTip(tr("Drive simulated orders through the lifecycle"));
+    m_simulateAction->setToolTip(
+            tr("Simulate orders (%1)")
+                    .arg(m_simulateAction->shortcut().toString(QKeySequence::NativeText)));
+    connect(m_simulateAction, &QAction::triggered, this, &MainWindow::showSimulateDialog);
+
+    m_toolsBar = new QToolBar(tr("Tools"), this);
+    m_toolsBar->setObjectName(QStringLiteral("toolsToolBar"));
+    m_toolsBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_toolsBar->addAction(m_simulateAction);
+    addToolBar(Qt::TopToolBarArea, m_toolsBar);
+}
+
+QWidget *MainWindow::createOrdersHint()
+{
+    m_ordersHint = new QFrame(this);
+    m_ordersHint->setObjectName(QStringLiteral("ordersEmptyHint"));
+    auto *text = new QLabel(tr("No orders yet."), m_ordersHint);
+    text->setWordWrap(true);
+    auto *button = new QToolButton(m_ordersHint);
+    button->setObjectName(QStringLiteral("ordersSimulateButton"));
+    button->setDefaultAction(m_simulateAction);
+
+    auto *layout = new QHBoxLayout(m_ordersHint);
+    layout->addWidget(text, 1);
+    layout->addWidget(button);
+    return m_ordersHint;
+}
+
+void MainWindow::updateOrdersHint()
+{
+    m_ordersHint->setVisible(m_ordersModel->rowCount() == 0);
+}
+
+void MainWindow::showSimulateDialog()
+{
+    if (!m_simulateDialog)
+        m_simulateDialog = new SimulateDialog(m_service, m_service->lifecycle(), this);
+    m_simulateDialog->show();
+    m_simulateDialog->raise();
+    m_simulateDialog->activateWindow();
+}
+
+void MainWindow::republish(const OrderEvent &event)
+{
+    m_publishDock->show();
+    m_publishDock->raise();
+    m_publishPanel->loadEvent(event);
 }
 
 void MainWindow::focusOrderSearch()

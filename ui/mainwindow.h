@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 
+class ActivityPanel;
 class ConnectionsPanel;
 class EventsModel;
 class EventsPanel;
@@ -19,8 +20,11 @@ class QMenu;
 class QTabWidget;
 class QToolBar;
 class ReconnectionsPanel;
+class SimulateDialog;
 class SnapshotPoller;
+class TimelineDock;
 struct HubSnapshot;
+struct OrderEvent;
 
 // The operations console: live figures, the Orders dock, the centre tabs
 // (live events, open connections, reconnections, journal history), the
@@ -61,6 +65,7 @@ private:
     void addCentreTabActions(QMenu *menu);
     void createStatusBar();
     void createAuthBanner();
+    void createToolsBar();
     void showAuthSettings();
     QDockWidget *addPanelDock(QWidget *panel, const QString &title, const QString &objectName,
                               Qt::DockWidgetArea area);
@@ -74,6 +79,10 @@ private:
     void updateJournalSize(qint64 sizeBytes);
     void showHistoryExported(const QString &fileName, int eventCount);
     void showAbout();
+    QWidget *createOrdersHint();
+    void updateOrdersHint();
+    void showSimulateDialog();
+    void republish(const OrderEvent &event);
 
     // Restores the saved layout and filters. Returns false when no dock
     // layout was saved, or it was saved by an incompatible version.
@@ -97,7 +106,14 @@ private:
     ClusterPanel *m_clusterPanel = nullptr;
     PublishPanel *m_publishPanel = nullptr;
     QDockWidget *m_publishDock = nullptr;
+    ActivityPanel *m_activityPanel = nullptr;
+    QDockWidget *m_activityDock = nullptr;
     LogDock *m_logDock = nullptr;
+    TimelineDock *m_timelineDock = nullptr;
+    QWidget *m_ordersHint = nullptr;
+    QAction *m_simulateAction = nullptr;
+    QToolBar *m_toolsBar = nullptr;
+    SimulateDialog *m_simulateDialog = nullptr;
     QToolBar *m_authBannerBar = nullptr;
     QLabel *m_authBannerText = nullptr;
 

@@ -61,6 +61,8 @@ std::variant<OrderEvent, PublishDraftError> PublishDraft::toEvent() const
     body.insert(QLatin1String("stage"), stage);
     body.insert(QLatin1String("message"), message);
     body.insert(QLatin1String("details"), details);
+    if (lifecycleOverride)
+        body.insert(QLatin1String("override"), true);
     const QByteArray bodyBytes = QJsonDocument(body).toJson(QJsonDocument::Compact);
     if (bodyBytes.size() > MaxPublishBodyBytes) {
         return PublishDraftError{Field::Body,
@@ -77,5 +79,56 @@ std::variant<OrderEvent, PublishDraftError> PublishDraft::toEvent() const
     OrderEvent event = std::get<OrderEvent>(std::move(parsed));
     event.type = QLatin1String(OrderEventType::Update);
     event.source = QLatin1String(OrderEventSource::Console);
+    event.publisher = publisher;
+    event.lifecycleOverride = lifecycleOverride;
     return event;
+}
+
+QString PublishDraft::systemUserName()
+{
+    for (const char *name : {"USER", "LOGNAME", "USERNAME"}) {
+        const QString user = qEnvironmentVariable(name);
+        if (!user.isEmpty())
+            return user;
+    }
+    return {};
+}
+
+QString PublishDraft::resolveStage(OrderEvent &event, const Lifecycle &lifecycle)
+{
+    const bool stageGiven = !event.stage.trimmed().isEmpty();
+    const LifecycleStage *stage = lifecycle.findStage(stageGiven ? event.stage : event.status);
+    if (stageGiven && !stage) {
+        return tr("Stage \"%1\" is not in the lifecycle; choose a template or leave the stage "
+                  "empty for an informational update.")
+                .arg(event.stage);
+    }
+
+    event.stage = stage ? stage->name : QString();
+    if (stage && stage->isFailure && event.message.trimmed().isEmpty())
+        return tr("Message is required for stage %1: give the reason.").arg(stage->name);
+    return {};
+}
+
+QString PublishDraft::lifecycleConflict(const OrderEvent &event, const QString &currentStage,
+                                        const Lifecycle &lifecycle)
+{
+    const LifecycleStage *target = lifecycle.findStage(event.stage);
+    if (!target)
+        return {};
+
+    // The hub does not check a stage that was stored before the lifecycle
+    // changed and is no longer part of it.
+    const LifecycleStage *current = lifecycle.findStage(currentStage);
+    if (!currentStage.isEmpty() && !current)
+        return {};
+    const QString from = current ? current->name : QString();
+    if (lifecycle.isAllowed(from, target->name))
+        return {};
+
+    if (from.isEmpty()) {
+        return tr("%1 has no events yet; %2 cannot be its first stage.")
+                .arg(event.orderId, target->name);
+    }
+    return tr("%1 is %2; %3 cannot follow it.").arg(event.orderId, from, target->name);
 }

@@ -525,7 +525,7 @@ void tst_ConsoleTabs::historyExportRoundTrip()
 {
     const QString awkwardMessage = QStringLiteral("Delayed, \"fragile\" parcel\nsecond line");
     QJsonObject body {{QStringLiteral("status"), QStringLiteral("Delayed")},
-        {QStringLiteral("stage"), QStringLiteral("transit")},
+        {QStringLiteral("stage"), QStringLiteral("Activating")},
         {QStringLiteral("message"), awkwardMessage},
         {QStringLiteral("details"),
             QJsonObject {{QStringLiteral("note"), QStringLiteral("a,b \"c\"")}}}};

@@ -176,7 +176,7 @@ void tst_MainWindow::publishReachesStreamAndHistory()
     QTRY_COMPARE(ordersTableCell(orderId, OrdersModel::Subscribers), QStringLiteral("1"));
 
     fillPublishPanel(orderId, QStringLiteral("Activating"), QStringLiteral("{\"plan\": \"fiber-500\"}"));
-    child<QLineEdit>("publishStage")->setText(QStringLiteral("provisioning"));
+    child<QLineEdit>("publishStage")->setText(QStringLiteral("activating"));
     auto *publishButton = child<QPushButton>("publishButton");
     QVERIFY(publishButton->isEnabled());
     QVERIFY2(child<QPlainTextEdit>("publishPreview")->toPlainText().contains(
@@ -189,7 +189,8 @@ void tst_MainWindow::publishReachesStreamAndHistory()
     QCOMPARE(frame.event, QByteArray("order.update"));
     const QJsonObject data = QJsonDocument::fromJson(frame.data).object();
     QCOMPARE(data.value(QLatin1String("status")).toString(), QStringLiteral("Activating"));
-    QCOMPARE(data.value(QLatin1String("stage")).toString(), QStringLiteral("provisioning"));
+    // The hub stores the lifecycle's name for the stage.
+    QCOMPARE(data.value(QLatin1String("stage")).toString(), QStringLiteral("Activating"));
     QCOMPARE(data.value(QLatin1String("source")).toString(), QStringLiteral("console"));
     QCOMPARE(data.value(QLatin1String("details")).toObject().value(QLatin1String("plan")).toString(),
              QStringLiteral("fiber-500"));
@@ -217,7 +218,7 @@ void tst_MainWindow::invalidDetailsDisablePublish()
 {
     auto *publishButton = child<QPushButton>("publishButton");
     auto *detailsError = child<QLabel>("publishDetailsError");
-    fillPublishPanel(QStringLiteral("ORD-2002"), QStringLiteral("Active"), QStringLiteral("{}"));
+    fillPublishPanel(QStringLiteral("ORD-2002"), QStringLiteral("In progress"), QStringLiteral("{}"));
     QVERIFY(publishButton->isEnabled());
     QVERIFY(detailsError->isHidden());
 
@@ -254,7 +255,7 @@ void tst_MainWindow::missingFieldsDisablePublish()
     QVERIFY(!publishButton->isEnabled());
     QVERIFY2(reason->text().contains(QStringLiteral("Order id")), qPrintable(reason->text()));
 
-    fillPublishPanel(QStringLiteral("bad id!"), QStringLiteral("Active"));
+    fillPublishPanel(QStringLiteral("bad id!"), QStringLiteral("In progress"));
     QVERIFY(!publishButton->isEnabled());
     QVERIFY2(reason->text().contains(QStringLiteral("letters, digits")), qPrintable(reason->text()));
 
@@ -263,19 +264,19 @@ void tst_MainWindow::missingFieldsDisablePublish()
     QVERIFY2(reason->text().contains(QStringLiteral("Status")), qPrintable(reason->text()));
 
     // Ctrl+Return publishes from anywhere in the panel once the draft is valid.
-    fillPublishPanel(QStringLiteral("ORD-3003"), QStringLiteral("Active"));
+    fillPublishPanel(QStringLiteral("ORD-3003"), QStringLiteral("Activating"));
     QVERIFY(publishButton->isEnabled());
     QSignalSpy publishedSpy(m_service.get(), &OrderStreamService::published);
     QTest::keyClick(child<QPlainTextEdit>("publishDetails"), Qt::Key_Return, Qt::ControlModifier);
     QVERIFY(publishedSpy.wait());
-    QTRY_VERIFY(eventsTableHasStatus(QStringLiteral("ORD-3003"), QStringLiteral("Active")));
+    QTRY_VERIFY(eventsTableHasStatus(QStringLiteral("ORD-3003"), QStringLiteral("Activating")));
 }
 
 void tst_MainWindow::selectingOrderFiltersHistory()
 {
     publishDirectly(QStringLiteral("ORD-A"), QStringLiteral("Activating"));
     publishDirectly(QStringLiteral("ORD-B"), QStringLiteral("Activating"));
-    publishDirectly(QStringLiteral("ORD-A"), QStringLiteral("Active"));
+    publishDirectly(QStringLiteral("ORD-A"), QStringLiteral("Provisioning"));
     auto *eventsTable = child<QTableView>("eventsTable");
     QTRY_COMPARE(eventsTable->model()->rowCount(), 3);
 
@@ -293,8 +294,8 @@ void tst_MainWindow::selectingOrderFiltersHistory()
     QVERIFY(!showAll->isHidden());
 
     // New events of other orders stay hidden while an order is selected.
-    publishDirectly(QStringLiteral("ORD-A"), QStringLiteral("Failed"));
-    QTRY_COMPARE(child<OrdersModel>("ordersModel")->order(0).lastStatus, QStringLiteral("Failed"));
+    publishDirectly(QStringLiteral("ORD-A"), QStringLiteral("Delayed"));
+    QTRY_COMPARE(child<OrdersModel>("ordersModel")->order(0).lastStatus, QStringLiteral("Delayed"));
     QCOMPARE(eventsTable->model()->rowCount(), 1);
 
     QTest::mouseClick(showAll, Qt::LeftButton);
@@ -305,9 +306,9 @@ void tst_MainWindow::selectingOrderFiltersHistory()
 
 void tst_MainWindow::eventFilterMatchesOrderIds()
 {
-    publishDirectly(QStringLiteral("ORD-10"), QStringLiteral("Active"));
-    publishDirectly(QStringLiteral("ORD-11"), QStringLiteral("Active"));
-    publishDirectly(QStringLiteral("X-20"), QStringLiteral("Active"));
+    publishDirectly(QStringLiteral("ORD-10"), QStringLiteral("In progress"));
+    publishDirectly(QStringLiteral("ORD-11"), QStringLiteral("In progress"));
+    publishDirectly(QStringLiteral("X-20"), QStringLiteral("In progress"));
     auto *eventsTable = child<QTableView>("eventsTable");
     QTRY_COMPARE(eventsTable->model()->rowCount(), 3);
 
@@ -333,7 +334,7 @@ void tst_MainWindow::autoScrollPausesWhenScrolledUp()
     auto *eventsTable = child<EventTableView>("eventsTable");
     QScrollBar *scrollBar = eventsTable->verticalScrollBar();
     for (int i = 0; i < Batch; ++i)
-        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("Active"));
+        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("In progress"));
     QTRY_COMPARE(eventsTable->model()->rowCount(), Batch);
     QVERIFY(scrollBar->maximum() > 0);
     QTRY_COMPARE(scrollBar->value(), scrollBar->maximum());
@@ -345,7 +346,7 @@ void tst_MainWindow::autoScrollPausesWhenScrolledUp()
     QVERIFY(!child<QLabel>("autoScrollPaused")->isHidden());
 
     for (int i = 0; i < Batch; ++i)
-        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("Active"));
+        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("In progress"));
     QTRY_COMPARE(eventsTable->model()->rowCount(), 2 * Batch);
     QCOMPARE(scrollBar->value(), 0);
 
@@ -362,7 +363,7 @@ void tst_MainWindow::autoScrollFollowsDescendingSort()
     QScrollBar *scrollBar = eventsTable->verticalScrollBar();
     eventsTable->sortByColumn(EventsModel::Id, Qt::DescendingOrder);
     for (int i = 0; i < Batch; ++i)
-        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("Active"));
+        publishDirectly(QStringLiteral("ORD-%1").arg(i % 7), QStringLiteral("In progress"));
     QTRY_COMPARE(eventsTable->model()->rowCount(), Batch);
     QVERIFY(scrollBar->maximum() > 0);
     QCOMPARE(scrollBar->value(), 0);
@@ -395,7 +396,7 @@ void tst_MainWindow::statusBarShowsServerState()
     QCOMPARE(child<QLabel>("serverState")->text(), QStringLiteral("Server running"));
     QTRY_VERIFY(child<QLabel>("uptime")->text().startsWith(QStringLiteral("Uptime ")));
 
-    fillPublishPanel(QStringLiteral("ORD-4004"), QStringLiteral("Active"));
+    fillPublishPanel(QStringLiteral("ORD-4004"), QStringLiteral("In progress"));
     QVERIFY(child<QPushButton>("publishButton")->isEnabled());
 
     m_service->stop();

@@ -18,6 +18,11 @@ private Q_SLOTS:
     void detailsErrorPosition_data();
     void detailsErrorPosition();
     void oversizedEventRejected();
+    void publisherAndOverrideCopied();
+    void resolveStage_data();
+    void resolveStage();
+    void lifecycleConflict_data();
+    void lifecycleConflict();
 };
 
 namespace {
@@ -164,6 +169,107 @@ void tst_PublishDraft::oversizedEventRejected()
     QVERIFY(error);
     QCOMPARE(error->field, Field::Body);
     QVERIFY2(error->message.contains(QStringLiteral("65536")), qPrintable(error->message));
+}
+
+void tst_PublishDraft::publisherAndOverrideCopied()
+{
+    PublishDraft draft = validDraftFields();
+    draft.publisher = QStringLiteral("alice");
+    draft.lifecycleOverride = true;
+
+    const auto result = draft.toEvent();
+
+    const OrderEvent *event = std::get_if<OrderEvent>(&result);
+    QVERIFY(event);
+    QCOMPARE(event->publisher, QStringLiteral("alice"));
+    QVERIFY(event->lifecycleOverride);
+}
+
+void tst_PublishDraft::resolveStage_data()
+{
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<QString>("stage");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("expectedStage");
+    QTest::addColumn<QString>("expectedErrorPart");
+
+    QTest::newRow("stage in other case") << QStringLiteral("x") << QStringLiteral("activating")
+                                         << QString() << QStringLiteral("Activating") << QString();
+    QTest::newRow("status names a stage") << QStringLiteral("completed") << QString() << QString()
+                                          << QStringLiteral("Completed") << QString();
+    QTest::newRow("status is an alias") << QStringLiteral("provisioned") << QString() << QString()
+                                        << QStringLiteral("Active") << QString();
+    QTest::newRow("informational status") << QStringLiteral("Technician booked") << QString()
+                                          << QString() << QString() << QString();
+    QTest::newRow("unknown stage") << QStringLiteral("Shipped") << QStringLiteral("transit")
+                                   << QString() << QStringLiteral("transit")
+                                   << QStringLiteral("\"transit\" is not in the lifecycle");
+    QTest::newRow("failure without reason") << QStringLiteral("Failed") << QString() << QString()
+                                            << QStringLiteral("Failed")
+                                            << QStringLiteral("Message is required");
+    QTest::newRow("failure with reason") << QStringLiteral("Failed") << QString()
+                                         << QStringLiteral("Card declined")
+                                         << QStringLiteral("Failed") << QString();
+}
+
+void tst_PublishDraft::resolveStage()
+{
+    QFETCH(QString, status);
+    QFETCH(QString, stage);
+    QFETCH(QString, message);
+    QFETCH(QString, expectedStage);
+    QFETCH(QString, expectedErrorPart);
+
+    OrderEvent event;
+    event.orderId = QStringLiteral("ORD-1");
+    event.status = status;
+    event.stage = stage;
+    event.message = message;
+    const QString error = PublishDraft::resolveStage(event, Lifecycle::defaultLifecycle());
+
+    QCOMPARE(event.stage, expectedStage);
+    if (expectedErrorPart.isEmpty())
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    else
+        QVERIFY2(error.contains(expectedErrorPart), qPrintable(error));
+}
+
+void tst_PublishDraft::lifecycleConflict_data()
+{
+    QTest::addColumn<QString>("currentStage");
+    QTest::addColumn<QString>("stage");
+    QTest::addColumn<QString>("expectedConflict");
+
+    QTest::newRow("first stage allowed") << QString() << QStringLiteral("Draft") << QString();
+    QTest::newRow("first stage forbidden")
+            << QString() << QStringLiteral("Active")
+            << QStringLiteral("ORD-1 has no events yet; Active cannot be its first stage.");
+    QTest::newRow("next stage allowed") << QStringLiteral("Provisioning")
+                                        << QStringLiteral("Active") << QString();
+    QTest::newRow("after final stage")
+            << QStringLiteral("Completed") << QStringLiteral("Activating")
+            << QStringLiteral("ORD-1 is Completed; Activating cannot follow it.");
+    QTest::newRow("current stage in other case")
+            << QStringLiteral("completed") << QStringLiteral("Activating")
+            << QStringLiteral("ORD-1 is Completed; Activating cannot follow it.");
+    QTest::newRow("informational update") << QStringLiteral("Completed") << QString() << QString();
+    QTest::newRow("current stage unknown to the lifecycle")
+            << QStringLiteral("intake") << QStringLiteral("Active") << QString();
+}
+
+void tst_PublishDraft::lifecycleConflict()
+{
+    QFETCH(QString, currentStage);
+    QFETCH(QString, stage);
+    QFETCH(QString, expectedConflict);
+
+    OrderEvent event;
+    event.orderId = QStringLiteral("ORD-1");
+    event.status = QStringLiteral("Update");
+    event.stage = stage;
+
+    QCOMPARE(PublishDraft::lifecycleConflict(event, currentStage, Lifecycle::defaultLifecycle()),
+             expectedConflict);
 }
 
 QTEST_APPLESS_MAIN(tst_PublishDraft)

@@ -46,7 +46,7 @@ void tst_SnapshotPoller::publish(int count, const QString &orderId)
     for (int i = 0; i < count; ++i) {
         OrderEvent event;
         event.orderId = orderId;
-        event.status = QStringLiteral("Active");
+        event.status = QStringLiteral("In progress");
         m_service->publishAsync(event);
     }
     QTRY_COMPARE(m_service->snapshot(0, 0).lastEventId, target);

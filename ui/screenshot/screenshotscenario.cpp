@@ -53,15 +53,15 @@ struct EventSpec
 };
 
 constexpr EventSpec Events[] = {
-    {"ORD-10472", "Activating", "provisioning", "Provisioning started", R"({"plan":"fiber-500"})"},
-    {"ORD-10473", "Activating", "provisioning", "Provisioning started", R"({"plan":"fiber-100"})"},
-    {"ORD-10490", "Received", "intake", "Order received", "{}"},
-    {"ORD-10481", "Activating", "provisioning", "Provisioning started", R"({"plan":"fiber-1000"})"},
-    {"ORD-10472", "Active", "completed", "Line is live",
+    {"ORD-10472", "Activating", "Activating", "Activation started", R"({"plan":"fiber-500"})"},
+    {"ORD-10473", "Activating", "Activating", "Activation started", R"({"plan":"fiber-100"})"},
+    {"ORD-10490", "Received", "Draft", "Order received", "{}"},
+    {"ORD-10481", "Activating", "Activating", "Activation started", R"({"plan":"fiber-1000"})"},
+    {"ORD-10472", "Provisioning", "Provisioning", "Port reserved",
      R"({"plan":"fiber-500","port":"OLT-3/1/7"})"},
-    {"ORD-10481", "Failed", "provisioning", "No free port on the access node",
+    {"ORD-10481", "Failed", "Failed", "No free port on the access node",
      R"({"errorCode":"PORT_UNAVAILABLE","node":"OLT-5"})"},
-    {"ORD-10473", "Active", "completed", "Line is live",
+    {"ORD-10473", "Provisioning", "Provisioning", "Port reserved",
      R"({"plan":"fiber-100","port":"OLT-2/4/1"})"},
 };
 
@@ -249,11 +249,11 @@ bool ScreenshotScenario::publishFromPanel(QString *errorMessage)
     auto *button = m_window->findChild<QPushButton *>(QStringLiteral("publishButton"));
     Q_ASSERT(orderId && status && stage && message && details && button);
 
-    orderId->setText(QStringLiteral("ORD-10481"));
-    status->setText(QStringLiteral("Activating"));
-    stage->setText(QStringLiteral("provisioning"));
-    message->setText(QStringLiteral("Retrying on another access node"));
-    details->setPlainText(QStringLiteral("{\n  \"attempt\": 2,\n  \"node\": \"OLT-6\"\n}"));
+    orderId->setText(QStringLiteral("ORD-10473"));
+    status->setText(QStringLiteral("Active"));
+    stage->setText(QStringLiteral("Active"));
+    message->setText(QStringLiteral("Line is live"));
+    details->setPlainText(QStringLiteral("{\n  \"port\": \"OLT-2/4/1\",\n  \"speed\": 100\n}"));
     if (!button->isEnabled()) {
         *errorMessage = QStringLiteral("the Publish button is disabled for a valid draft");
         return false;
@@ -272,8 +272,9 @@ bool ScreenshotScenario::publishFromPanel(QString *errorMessage)
     ++m_eventsPublished;
 
     // A second, still unfinished draft shows the frame preview.
-    message->setText(QStringLiteral("Port reserved on OLT-6"));
-    status->setText(QStringLiteral("Activating"));
+    message->setText(QStringLiteral("Line handed over to the customer"));
+    status->setText(QStringLiteral("Completed"));
+    stage->setText(QStringLiteral("Completed"));
     return true;
 }
 
@@ -296,7 +297,7 @@ bool ScreenshotScenario::waitForWindow(QString *errorMessage)
                 expectedFrames -= 1;
         }
     }
-    expectedFrames += 1; // the console's publish to ORD-10481
+    expectedFrames += 1; // the console's publish to ORD-10473
 
     const bool ready = waitUntil(
             [&] {
