@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages OrderStream needs that are not installed yet.
 #   scripts/install-deps.sh          packages to build and run the console
-#   scripts/install-deps.sh --tests  also the browser and the Redis server the tests start
+#   scripts/install-deps.sh --tests  also the browser, Redis server, curl and the
+#                                    package checkers the tests run
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,7 @@ packages=(
     libasio-dev libssl-dev libhiredis-dev
 )
 if [[ "${1:-}" == "--tests" ]]; then
-    packages+=(chromium redis-server)
+    packages+=(chromium redis-server curl dpkg-dev desktop-file-utils appstream)
 fi
 
 missing=()
