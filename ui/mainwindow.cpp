@@ -3,6 +3,7 @@
 #include "activitypanel.h"
 #include "authsettingsdialog.h"
 #include "clusterpanel.h"
+#include "orderpagelink.h"
 #include "connectionspanel.h"
 #include "eventstore.h"
 #include "eventsmodel.h"
@@ -26,6 +27,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDockWidget>
 #include <QFrame>
@@ -265,6 +267,7 @@ void MainWindow::createMenus()
 
     QMenu *toolsMenu = menuBar()->addMenu(tr("&Tools"));
     toolsMenu->addAction(m_simulateAction);
+    toolsMenu->addAction(m_openPageAction);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = helpMenu->addAction(tr("&About OrderStream"), this,
@@ -441,6 +444,20 @@ void MainWindow::focusOrder(const QString &orderId)
     if (!orderId.isEmpty())
         m_publishPanel->setOrderId(orderId);
     m_timelineDock->setOrderId(orderId);
+    m_focusedOrderId = orderId;
+    if (m_openPageAction)
+        m_openPageAction->setEnabled(!orderId.isEmpty());
+}
+
+void MainWindow::openOrderPage()
+{
+    QString error;
+    const QUrl url = orderPageUrl(*m_service, m_focusedOrderId, &error);
+    if (url.isEmpty() || !QDesktopServices::openUrl(url)) {
+        statusBar()->showMessage(error.isEmpty() ? tr("No browser opened %1").arg(url.toString(QUrl::RemoveQuery))
+                                                 : error,
+                                 10000);
+    }
 }
 
 void MainWindow::createToolsBar()
@@ -458,6 +475,15 @@ void MainWindow::createToolsBar()
     m_toolsBar->setObjectName(QStringLiteral("toolsToolBar"));
     m_toolsBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_toolsBar->addAction(m_simulateAction);
+
+    m_openPageAction = new QAction(tr("Open Order &Page in Browser"), this);
+    m_openPageAction->setObjectName(QStringLiteral("openOrderPageAction"));
+    m_openPageAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openPageAction->setStatusTip(
+            tr("Show the selected order's live status page, as a customer sees it"));
+    m_openPageAction->setEnabled(false);
+    connect(m_openPageAction, &QAction::triggered, this, &MainWindow::openOrderPage);
+    m_toolsBar->addAction(m_openPageAction);
     addToolBar(Qt::TopToolBarArea, m_toolsBar);
 }
 

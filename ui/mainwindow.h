@@ -74,6 +74,8 @@ private:
     void clearHistory();
     void focusOrder(const QString &orderId);
     void focusOrderSearch();
+    // Opens GET /watch/{orderId} of the focused order in the default browser.
+    void openOrderPage();
     void updateServerState();
     void updateUptime();
     void updateJournalSize(qint64 sizeBytes);
@@ -112,6 +114,8 @@ private:
     TimelineDock *m_timelineDock = nullptr;
     QWidget *m_ordersHint = nullptr;
     QAction *m_simulateAction = nullptr;
+    QAction *m_openPageAction = nullptr;
+    QString m_focusedOrderId;
     QToolBar *m_toolsBar = nullptr;
     SimulateDialog *m_simulateDialog = nullptr;
     QToolBar *m_authBannerBar = nullptr;
