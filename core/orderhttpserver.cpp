@@ -680,14 +680,22 @@ void OrderHttpServer::servePublish(const QString &orderId, const JwtClaims &clai
     // only if it still exists.
     // NOTE: a client that pipelines a request after this publish may get an
     // error response to that request before the 202 of this one.
+    publishAndRespond(std::move(event), Route::Events, request, socket);
+}
+
+void OrderHttpServer::publishAndRespond(OrderEvent event, Route route,
+                                        const QHttpServerRequest &request, QTcpSocket *socket)
+{
     QPointer<QTcpSocket> target(socket);
     const bool closeAfter = HttpResponse::wantsClose(request);
     const HttpHeaders headers = m_corsHeaders;
     const std::optional<HttpError> rejected = m_hub.publish(
-            std::move(event), [this, target, closeAfter, headers](const AppendResult &result) {
-                QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, result] {
+            std::move(event),
+            [this, route, target, closeAfter, headers](const AppendResult &result) {
+                QMetaObject::invokeMethod(this, [this, route, target, closeAfter, headers, result] {
+                    logIngestDuplicate(result);
                     const int status = storedStatus(result);
-                    m_metrics.count(routeLabel(Route::Events), status);
+                    m_metrics.count(routeLabel(route), status);
                     if (!target)
                         return;
                     const QJsonObject body =
@@ -711,26 +719,7 @@ void OrderHttpServer::serveIngest(const QHttpServerRequest &request, QTcpSocket 
     if (!batch.isArray) {
         // A single message gets the responses of a publish: 202, 200 for a
         // repeated delivery, or the error itself.
-        OrderEvent &event = batch.events.first();
-        QPointer<QTcpSocket> target(socket);
-        const bool closeAfter = HttpResponse::wantsClose(request);
-        const HttpHeaders headers = m_corsHeaders;
-        const std::optional<HttpError> rejected = m_hub.publish(
-                std::move(event), [this, target, closeAfter, headers](const AppendResult &result) {
-                    QMetaObject::invokeMethod(this, [this, target, closeAfter, headers, result] {
-                        logIngestDuplicate(result);
-                        const int status = storedStatus(result);
-                        m_metrics.count(routeLabel(Route::Ingest), status);
-                        if (!target)
-                            return;
-                        const QJsonObject body =
-                                result.stored ? storedBody(result) : storeFailure(result).toJson();
-                        HttpResponse::writeLater(target, closeAfter, status, body,
-                                                 withRetryAfter(headers, status));
-                    });
-                });
-        if (rejected)
-            reject(request, socket, *rejected);
+        publishAndRespond(std::move(batch.events.first()), Route::Ingest, request, socket);
         return;
     }
 
