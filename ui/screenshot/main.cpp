@@ -12,10 +12,13 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDeadlineTimer>
+#include <QDockWidget>
 #include <QDir>
 #include <QFileInfo>
 #include <QPixmap>
 #include <QRandomGenerator>
+#include <QTableView>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -107,6 +110,25 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "orderstream_screenshot: %s\n", qPrintable(error));
         return 1;
     }
+
+    // The bottom docks show the timeline of the order that failed, at a
+    // height that leaves the centre its room.
+    if (auto *orders = window.findChild<QTableView *>(QStringLiteral("ordersTable"))) {
+        for (int row = 0; row < orders->model()->rowCount(); ++row) {
+            if (orders->model()->index(row, 0).data().toString() == QLatin1String("ORD-10481"))
+                orders->selectRow(row);
+        }
+    }
+    if (auto *timeline = window.findChild<QDockWidget *>(QStringLiteral("timelineDock"))) {
+        timeline->raise();
+        QCoreApplication::processEvents();
+        window.resizeDocks({timeline}, {window.height() / 4}, Qt::Vertical);
+    }
+    // The timeline reads the journal on a worker thread.
+    const QDeadlineTimer deadline(5000);
+    auto *timelineModel = window.findChild<QAbstractItemModel *>(QStringLiteral("timelineModel"));
+    while (timelineModel && timelineModel->rowCount() == 0 && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
 
     const QString output = parser.value(outputOption);
     const QFileInfo outputInfo(output);
