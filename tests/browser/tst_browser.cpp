@@ -1,3 +1,4 @@
+#include "eventstore.h"
 #include "headlesschromium.h"
 #include "jwtsigner.h"
 #include "orderstreamservice.h"
@@ -10,11 +11,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <functional>
 #include <memory>
 
 namespace {
@@ -98,9 +101,11 @@ private Q_SLOTS:
 
     void reconnectAfterServerRestart();
     void twoTabsReceiveEveryEvent();
+    void floodOfBadRequestsLeavesStreamAlone();
 
 private:
-    bool startService(quint16 port, QString *errorMessage);
+    bool startService(quint16 port, QString *errorMessage,
+                      const std::function<void(ServerConfig &)> &adjust = {});
     QByteArray signToken(const JwtTokenRequest &request);
     quint64 publish(const QString &orderId, const QString &status);
     QString openOrderTab(const QString &orderId, const JwtTokenRequest &viewer,
@@ -177,7 +182,8 @@ void tst_Browser::cleanup()
     m_lastReadError.clear();
 }
 
-bool tst_Browser::startService(quint16 port, QString *errorMessage)
+bool tst_Browser::startService(quint16 port, QString *errorMessage,
+                               const std::function<void(ServerConfig &)> &adjust)
 {
     ServerConfig config;
     config.bindAddress = QHostAddress(QHostAddress::LocalHost);
@@ -189,6 +195,8 @@ bool tst_Browser::startService(quint16 port, QString *errorMessage)
     config.corsOrigins = {m_pages->origin()};
     config.authEnabled = true;
     config.jwt = m_jwt;
+    if (adjust)
+        adjust(config);
     m_service = std::make_unique<OrderStreamService>(config);
     return m_service->start(errorMessage);
 }
@@ -391,6 +399,70 @@ void tst_Browser::twoTabsReceiveEveryEvent()
         QCOMPARE(page.errors, 0);
     }
     QCOMPARE(m_service->snapshot(0, 0).connections, 2);
+}
+
+void tst_Browser::floodOfBadRequestsLeavesStreamAlone()
+{
+    const QString orderId = QStringLiteral("F1");
+    JwtTokenRequest customer;
+    customer.subject = QStringLiteral("customer-f1");
+    customer.orders = {orderId};
+    QString error;
+    QVERIFY2(startService(0, &error, [](ServerConfig &config) {
+                 config.maxHeaderBytes = 2048;
+                 config.requestTimeoutMs = 500;
+             }),
+             qPrintable(error));
+
+    const QString tab = openOrderTab(orderId, customer, &error);
+    QVERIFY2(!tab.isEmpty(), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(readPage(tab).loaded, DeliveryTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_service->snapshot(0, 0).connections, 1, DeliveryTimeoutMs);
+    QCOMPARE(publish(orderId, QStringLiteral("before")), quint64(1));
+    QTRY_COMPARE_WITH_TIMEOUT(readPage(tab).updateIds, idRange(1, 1), DeliveryTimeoutMs);
+
+    // 250 connections, 50 of each kind, none with a token: headers over the
+    // limit, a NUL byte in the request line, a body over 64 KiB, no HTTP at
+    // all, and a request that never completes. The server answers or drops
+    // every one of them.
+    const QList<QByteArray> kinds = {
+        "GET /orders/F1/events HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(4096, 'a') + "\r\n\r\n",
+        QByteArray("GE\0T /orders/F1/events HTTP/1.1\r\nHost: x\r\n\r\n", 40),
+        "POST /orders/F1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n",
+        "\x16\x03\x01 this is not HTTP\r\n\r\n",
+        "GET /orders/F1/events HTTP/1.1\r\nHost: x\r\n",
+    };
+    std::vector<std::unique_ptr<QTcpSocket>> flood;
+    int closed = 0;
+    for (int i = 0; i < 250; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        const QByteArray payload = kinds[i % kinds.size()];
+        QTcpSocket *raw = socket.get();
+        connect(raw, &QTcpSocket::connected, raw, [raw, payload] { raw->write(payload); });
+        connect(raw, &QTcpSocket::readyRead, raw, [raw] { raw->readAll(); });
+        connect(raw, &QTcpSocket::disconnected, this, [&closed] { ++closed; });
+        raw->connectToHost(QHostAddress::LocalHost, m_service->port());
+        flood.push_back(std::move(socket));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(closed, 250, 20000);
+
+    // The stream was never touched: one open, no error, every event in order.
+    for (quint64 id = 2; id <= 4; ++id)
+        QCOMPARE(publish(orderId, QStringLiteral("after %1").arg(id)), id);
+    QTRY_COMPARE_WITH_TIMEOUT(readPage(tab).updateIds, idRange(1, 4), DeliveryTimeoutMs);
+    const PageState page = readPage(tab);
+    QCOMPARE(page.opens, 1);
+    QCOMPARE(page.errors, 0);
+    QCOMPARE(m_service->snapshot(0, 0).connections, 1);
+    QCOMPARE(m_service->store()->readAfter(orderId, 0, 10).events.size(), 4);
+    const QByteArray metrics = m_service->metricsText();
+    for (const QByteArray line : {
+                 QByteArray(R"(orderstream_http_rejected_total{reason="headers_too_large"} 50)"),
+                 QByteArray(R"(orderstream_http_rejected_total{reason="invalid_request"} 100)"),
+                 QByteArray(R"(orderstream_http_rejected_total{reason="body_too_large"} 50)"),
+                 QByteArray(R"(orderstream_http_rejected_total{reason="request_timeout"} 50)")}) {
+        QVERIFY2(metrics.contains(line), line.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Browser)
