@@ -410,6 +410,23 @@ QList<ServerOption> serverOptions(const AuthSettings &saved)
          tr("Platform Event payload field with the message (default Message__c)."),
          QStringLiteral("Message__c"),
          text([](CommandLineOptions &o, const QString &v) { o.server.ingestMessageField = v; })},
+        {QStringLiteral("trusted-proxy"), QStringLiteral("address"),
+         tr("Take the client's address from X-Forwarded-For in requests from the reverse proxy "
+            "at <address> or <address>/<prefix length>; repeat for more proxies."),
+         {},
+         [](const QString &value, CommandLineOptions &o) {
+             const QString text = value.trimmed();
+             QPair<QHostAddress, int> subnet = QHostAddress::parseSubnet(text);
+             if (!text.contains(QLatin1Char('/'))) {
+                 const QHostAddress address(text);
+                 subnet = qMakePair(address, address.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32);
+             }
+             if (subnet.first.isNull())
+                 return tr("expected an IP address or a subnet such as 10.0.0.0/8");
+             o.server.trustedProxies.append(subnet);
+             return QString();
+         },
+         ServerOption::AllSources, true, QStringLiteral("address")},
         {QStringLiteral("redis"), QStringLiteral("url"),
          tr("Keep events in the Redis at <url> (redis://[[user]:password@]host[:port][/db]) and "
             "share them with every instance using it (default: none, the SQLite journal)."),

@@ -249,7 +249,7 @@ bool OrderHttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocke
     const QHttpServerRequest::Method method = request.method();
     const QStringList segments = pathSegments(request.url());
     qCDebug(lcHttp, "%s %ls from %ls", methodName(method).constData(),
-            qUtf16Printable(request.url().path()), qUtf16Printable(clientAddress(request.remoteAddress())));
+            qUtf16Printable(request.url().path()), qUtf16Printable(clientOf(request, request.remoteAddress())));
 
     // Every response to this request, errors included, carries these headers.
     m_corsHeaders = corsHeaders(request);
@@ -408,7 +408,7 @@ std::optional<JwtClaims> OrderHttpServer::authorize(const RouteMatch &match,
     if (!m_config.authEnabled)
         return JwtClaims{};
 
-    const QString client = clientAddress(request.remoteAddress());
+    const QString client = clientOf(request, request.remoteAddress());
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     if (const int wait = m_authLimiter.secondsBlocked(client, nowMs); wait > 0) {
         m_metrics.countAuthFailure(QStringLiteral("rate_limited"));
@@ -502,12 +502,40 @@ void OrderHttpServer::missingHandler(const QHttpServerRequest &request, QTcpSock
                                   request.url().path())});
 }
 
+QString OrderHttpServer::clientOf(const QHttpServerRequest &request, const QHostAddress &peer) const
+{
+    const auto isTrustedProxy = [this](const QHostAddress &address) {
+        for (const QPair<QHostAddress, int> &subnet : m_config.trustedProxies) {
+            if (address.isInSubnet(subnet))
+                return true;
+        }
+        return false;
+    };
+    // A dual-stack socket reports IPv4 peers as mapped IPv6 addresses.
+    const QHostAddress plainPeer(clientAddress(peer));
+    if (m_config.trustedProxies.isEmpty() || !isTrustedProxy(plainPeer))
+        return plainPeer.toString();
+
+    // Each proxy appends the address it received the request from, so the
+    // rightmost entry that is not a trusted proxy is the client; entries to
+    // its left come from the client and may be forged.
+    const QList<QByteArray> hops = request.value("x-forwarded-for").split(',');
+    for (auto it = hops.crbegin(); it != hops.crend(); ++it) {
+        const QHostAddress hop(QString::fromLatin1(it->trimmed()));
+        if (hop.isNull())
+            break;
+        if (!isTrustedProxy(hop))
+            return clientAddress(hop);
+    }
+    return clientAddress(peer);
+}
+
 void OrderHttpServer::reject(const QHttpServerRequest &request, QTcpSocket *socket,
                              const HttpError &error, const HttpHeaders &extraHeaders)
 {
     qCInfo(lcHttp, "%d %s %ls from %ls: %ls", error.status,
            methodName(request.method()).constData(), qUtf16Printable(request.url().path()),
-           qUtf16Printable(clientAddress(request.remoteAddress())),
+           qUtf16Printable(clientOf(request, request.remoteAddress())),
            qUtf16Printable(error.message));
 
     HttpHeaders headers = m_corsHeaders + extraHeaders;
@@ -544,7 +572,7 @@ void OrderHttpServer::serveMetrics(const QHttpServerRequest &request, QTcpSocket
 void OrderHttpServer::serveStream(const QString &orderId, const JwtClaims &claims,
                                   const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const QString client = clientAddress(socket->peerAddress());
+    const QString client = clientOf(request, socket->peerAddress());
     StreamInfo info;
     info.orderId = orderId;
     info.remoteAddress = client;

@@ -126,6 +126,9 @@ private:
     void serveWatchPage(const QHttpServerRequest &request, QTcpSocket *socket);
     void serveOrder(const QString &orderId, const QHttpServerRequest &request,
                     QTcpSocket *socket);
+    // The client's address: peer, or the client that a trusted proxy at peer
+    // names in X-Forwarded-For.
+    QString clientOf(const QHttpServerRequest &request, const QHostAddress &peer) const;
     void reject(const QHttpServerRequest &request, QTcpSocket *socket, const HttpError &error,
                 const HttpHeaders &extraHeaders = {});
 

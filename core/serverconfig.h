@@ -105,4 +105,10 @@ struct ServerConfig
     // Origins (scheme://host[:port]) whose pages may use the streams and the
     // publish API from a browser, with credentials. Others get no CORS headers.
     QStringList corsOrigins;
+
+    // Reverse proxies (address and prefix length) whose X-Forwarded-For
+    // header names the client. A request from one of them counts as coming
+    // from the rightmost address in that header that is not a trusted proxy,
+    // for the per-address limits, the reconnect tracking and the log.
+    QList<QPair<QHostAddress, int>> trustedProxies;
 };

@@ -67,6 +67,7 @@ start_instance() {
     local name=$1 port=$2
     "$orderstream" --headless --bind 127.0.0.1 --port "$port" --instance-id "$name" \
         --redis "redis://127.0.0.1:$redis_port" --jwt-secret-file "$secret" \
+        --trusted-proxy 127.0.0.1 \
         >"$work/$name.log" 2>&1 &
     pids+=($!)
     wait_for curl -fsS "http://127.0.0.1:$port/healthz"
@@ -99,6 +100,7 @@ http {
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
             proxy_buffering off;
             proxy_cache off;
             proxy_read_timeout 1h;
