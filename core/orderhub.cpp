@@ -111,11 +111,14 @@ std::variant<const LifecycleStage *, HttpError> OrderHub::resolveStage(OrderEven
     if (!event.stage.trimmed().isEmpty()) {
         stage = m_lifecycle.findStage(event.stage);
         if (!stage) {
+            QStringList names;
+            for (const LifecycleStage &known : m_lifecycle.stages())
+                names.append(known.name);
             return HttpError{400, QStringLiteral("unknown_stage"),
-                             QStringLiteral("stage \"%1\" is not in the lifecycle; use one of %2, or "
-                                            "leave \"stage\" out for an informational update")
-                                     .arg(event.stage.left(64), m_lifecycle.nextStages(QString())
-                                                                       .join(QStringLiteral(", ")))};
+                             QStringLiteral("stage \"%1\" is not in the lifecycle, whose stages are "
+                                            "%2; or leave \"stage\" out for an informational "
+                                            "update")
+                                     .arg(event.stage.left(64), names.join(QStringLiteral(", ")))};
         }
     } else {
         // A status such as "provisioned" names its stage; other text is information.

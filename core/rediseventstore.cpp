@@ -68,11 +68,16 @@ end
 return deleted
 )lua";
 
-// Raises the id counter to ARGV[1] when it is lower.
+// KEYS: last-id, history-start. Raises the id counter to ARGV[1] when it is
+// lower, which means Redis lost events, and records that the history Redis
+// has starts after ARGV[1]. Returns the counter's value before.
 const char RaiseIdScript[] = R"lua(
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1 end
-return 0
+if current < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[2], ARGV[1])
+end
+return current
 )lua";
 
 QByteArray encodeEvent(const OrderEvent &event)
@@ -382,7 +387,7 @@ bool RedisEventStore::prepareWriter(RedisConnection &connection, QString *error)
     const std::vector<RedisReplyPtr> replies = connection.pipeline(
             {{"SCRIPT", "LOAD", QByteArray(AppendScript)},
              {"SCRIPT", "LOAD", QByteArray(TrimScript)},
-             {"EVAL", QByteArray(RaiseIdScript), "1", key("last-id"),
+             {"EVAL", QByteArray(RaiseIdScript), "2", key("last-id"), key("history-start"),
               QByteArray::number(m_lastEventId.load())}},
             error);
     if (replies.empty())
@@ -396,6 +401,13 @@ bool RedisEventStore::prepareWriter(RedisConnection &connection, QString *error)
     }
     m_appendScriptSha = string(replies[0].get());
     m_trimScriptSha = string(replies[1].get());
+    const quint64 found = quint64(integer(replies[2].get()).value_or(0));
+    if (found < m_lastEventId.load()) {
+        qCCritical(lcJournal, "Redis at %ls has lost events: its last event id is %llu, but this "
+                              "instance has seen %llu; clients that saw those events get "
+                              "order.resync. Turn on Redis's append-only file.",
+                   qUtf16Printable(m_config.url.displayName()), found, m_lastEventId.load());
+    }
     return true;
 }
 
@@ -699,6 +711,7 @@ ReplayResult RedisEventStore::readAfter(const QString &orderId, quint64 afterId,
         return connection.pipeline(
                 {{"MULTI"},
                  {"GET", key("last-id")},
+                 {"GET", key("history-start")},
                  {"XINFO", "STREAM", streamKey},
                  {"XRANGE", streamKey, "(" + entryIdOf(afterId), "+", "COUNT",
                   QByteArray::number(std::max(0, limit) + 1)},
@@ -706,12 +719,12 @@ ReplayResult RedisEventStore::readAfter(const QString &orderId, quint64 afterId,
                 &error);
     });
     const QList<const redisReply *> results
-            = replies.size() == 5 ? elements(replies[4].get()) : QList<const redisReply *>();
-    if (results.size() != 3) {
+            = replies.size() == 6 ? elements(replies[5].get()) : QList<const redisReply *>();
+    if (results.size() != 4) {
         result.resyncNeeded = true;
         result.resyncReason = tr("Redis could not be read: %1")
-                                      .arg(error.isEmpty() && replies.size() == 5
-                                                   ? QString::fromUtf8(string(replies[4].get()))
+                                      .arg(error.isEmpty() && replies.size() == 6
+                                                   ? QString::fromUtf8(string(replies[5].get()))
                                                    : error);
         result.lastEventId = m_lastEventId.load();
         return result;
@@ -719,13 +732,14 @@ ReplayResult RedisEventStore::readAfter(const QString &orderId, quint64 afterId,
 
     result.lastEventId = quint64(integer(results[0]).value_or(0));
     raiseLastEventId(result.lastEventId);
+    const quint64 historyStart = quint64(integer(results[1]).value_or(0));
     quint64 maxDeleted = 0;
-    const QList<const redisReply *> info = elements(results[1]);
+    const QList<const redisReply *> info = elements(results[2]);
     for (qsizetype i = 0; i + 1 < info.size(); i += 2) {
         if (string(info[i]) == "max-deleted-entry-id")
             maxDeleted = eventIdOfEntry(string(info[i + 1]));
     }
-    for (const redisReply *entry : elements(results[2])) {
+    for (const redisReply *entry : elements(results[3])) {
         if (result.events.size() >= limit) {
             result.truncated = true;
             break;
@@ -740,6 +754,12 @@ ReplayResult RedisEventStore::readAfter(const QString &orderId, quint64 afterId,
                                  "(last event id %2)")
                                       .arg(afterId)
                                       .arg(result.lastEventId);
+    } else if (afterId < historyStart) {
+        result.resyncNeeded = true;
+        result.resyncReason = tr("Redis lost the events through id %1, so events after id %2 "
+                                 "may be missing")
+                                      .arg(historyStart)
+                                      .arg(afterId);
     } else if (afterId < maxDeleted) {
         result.resyncNeeded = true;
         result.resyncReason = tr("events of order %1 after id %2 were trimmed by retention "

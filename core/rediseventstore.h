@@ -42,6 +42,8 @@ struct RedisStoreConfig
 //                      records the highest deleted id (max-deleted-entry-id)
 //   P:orders           a hash of each order's newest event
 //   P:stages           a hash of each order's newest event that has a stage
+//   P:history-start    set when Redis had lost events: the id through which
+//                      the history is gone, so older Last-Event-IDs resync
 //   P:ingest:KEY       upstream deliveries already applied, expiring with retention
 //
 // One Lua script assigns the id and writes the feed, the order's stream and

@@ -6,6 +6,7 @@
 #include "ssetestclient.h"
 #include "testservice.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void replayAcrossInstances();
     void idsKeepIncreasingAcrossInstances();
     void outageKeepsStreamsAndAnswers503();
+    void redisThatLostItsDataResyncs();
     void presenceAppearsAndExpires();
     void ingestAndLifecycleAcrossInstances();
     void retentionTrimsAndReplayResyncs();
@@ -212,6 +214,40 @@ void tst_Cluster::outageKeepsStreamsAndAnswers503()
     }
     QCOMPARE(storedIds, acknowledged);
     QCOMPARE(statuses, QStringList({QStringLiteral("before"), QStringLiteral("after")}));
+}
+
+void tst_Cluster::redisThatLostItsDataResyncs()
+{
+    const auto a = startInstance(QStringLiteral("a"));
+    QVERIFY(a);
+    const quint64 first = publish(a->port(), "ORD-L", "one");
+    const quint64 second = publish(a->port(), "ORD-L", "two");
+    QVERIFY(first > 0 && second > first);
+    QTRY_COMPARE(a->snapshot(0, 0).lastEventId, second);
+
+    // Redis comes back on the same port without its append-only file.
+    const quint16 port = m_redis->port();
+    m_redis->stop();
+    const QString dataDir = m_dir.filePath(QLatin1String(QTest::currentTestFunction()));
+    QVERIFY(QDir(dataDir).removeRecursively());
+    QVERIFY(QDir().mkpath(dataDir));
+    QString error;
+    QVERIFY2(m_redis->start(&error, port), qPrintable(error));
+
+    // Ids keep increasing, and a client that saw the first event learns that
+    // what followed it is gone.
+    quint64 third = 0;
+    QVERIFY(QTest::qWaitFor([&] { return (third = publish(a->port(), "ORD-L", "three")) > 0; },
+                            15000));
+    QVERIFY2(third > second, qPrintable(QStringLiteral("%1 after %2").arg(third).arg(second)));
+    const ReplayResult behind = a->store()->readAfter(QStringLiteral("ORD-L"), first, 10);
+    QVERIFY(behind.resyncNeeded);
+    QVERIFY2(behind.resyncReason.contains(QLatin1String("Redis lost the events")),
+             qPrintable(behind.resyncReason));
+    const ReplayResult current = a->store()->readAfter(QStringLiteral("ORD-L"), second, 10);
+    QVERIFY(!current.resyncNeeded);
+    QCOMPARE(current.events.size(), 1);
+    QCOMPARE(current.events.first().id, third);
 }
 
 void tst_Cluster::presenceAppearsAndExpires()
