@@ -9,6 +9,8 @@
 #include "streamwatcher.h"
 
 #include <QCommandLineParser>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -42,6 +44,16 @@ struct CommonOptions
                                                 "else a token signed with the saved secret, as "
                                                 "'orderstream token' makes it."),
                              QStringLiteral("token")};
+    QCommandLineOption secretFile{QStringLiteral("jwt-secret-file"),
+                                  ClientCommands::tr("Sign the token with the HS256 secret in "
+                                                     "<file>, as the server's --jwt-secret-file "
+                                                     "(default: the saved setting)."),
+                                  QStringLiteral("file")};
+    QCommandLineOption caCertificates{QStringLiteral("cacert"),
+                                      ClientCommands::tr("Trust the PEM certificates in <file> "
+                                                         "for an https:// server, such as its "
+                                                         "self-signed certificate."),
+                                      QStringLiteral("file")};
 };
 
 int usageError(const QString &command, const QString &message)
@@ -70,8 +82,8 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     return std::nullopt;
 }
 
-// Fills connection from --server and --token. Returns an error message for
-// an invalid server URL.
+// Fills connection from --server, --token, --jwt-secret-file and --cacert.
+// Returns an error message for an invalid server URL or certificate file.
 std::optional<QString> readConnection(const QCommandLineParser &parser, const CommonOptions &common,
                                       ClientConnection &connection)
 {
@@ -91,6 +103,19 @@ std::optional<QString> readConnection(const QCommandLineParser &parser, const Co
     else
         connection.fixedToken = qgetenv("ORDERSTREAM_TOKEN").trimmed();
     connection.signing.subject = qEnvironmentVariable("USER", QStringLiteral("orderstream-cli"));
+    if (parser.isSet(common.secretFile))
+        connection.signing.secretFilePath = parser.value(common.secretFile);
+
+    if (parser.isSet(common.caCertificates)) {
+        const QString path = parser.value(common.caCertificates);
+        const QList<QSslCertificate> certificates = QSslCertificate::fromPath(path);
+        if (certificates.isEmpty())
+            return ClientCommands::tr("invalid --cacert \"%1\": no PEM certificate in it").arg(path);
+        // The command makes all its requests to this one server.
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(certificates);
+        QSslConfiguration::setDefaultConfiguration(tls);
+    }
     return std::nullopt;
 }
 
@@ -164,7 +189,8 @@ int runPublish(const QStringList &arguments)
                                       ClientCommands::tr("Publish even when the stage may not "
                                                          "follow the order's current stage."));
     const CommonOptions common;
-    parser.addOptions({status, stage, message, details, overrideLifecycle, common.server, common.token});
+    parser.addOptions({status, stage, message, details, overrideLifecycle, common.server, common.token,
+                       common.secretFile, common.caCertificates});
     if (const std::optional<int> exitCode = parseArguments(parser, arguments, command))
         return *exitCode;
 
@@ -243,7 +269,8 @@ int runWatch(const QStringList &arguments)
                                   ClientCommands::tr("Print each event's JSON data line."));
     const QCommandLineOption lifecycle = lifecycleOption();
     const CommonOptions common;
-    parser.addOptions({lastEventId, json, lifecycle, common.server, common.token});
+    parser.addOptions({lastEventId, json, lifecycle, common.server, common.token,
+                       common.secretFile, common.caCertificates});
     if (const std::optional<int> exitCode = parseArguments(parser, arguments, command))
         return *exitCode;
 
@@ -338,7 +365,7 @@ int runSimulate(const QStringList &arguments)
     const QCommandLineOption lifecycle = lifecycleOption();
     const CommonOptions common;
     parser.addOptions({orders, order, prefix, delay, failureRate, seed, lifecycle, common.server,
-                       common.token});
+                       common.token, common.secretFile, common.caCertificates});
     if (const std::optional<int> exitCode = parseArguments(parser, arguments, command))
         return *exitCode;
     if (parser.positionalArguments().size() != 1)

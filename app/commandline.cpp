@@ -90,7 +90,7 @@ onOff(std::function<void(CommandLineOptions &options, bool value)> set)
     return [=](const QString &text, CommandLineOptions &options) {
         const std::optional<bool> value = parseSwitch(text);
         if (!value)
-            return tr("expected true or false");
+            return tr("expected true or false (or yes/no, on/off, 1/0)");
         set(options, *value);
         return QString();
     };
@@ -259,7 +259,9 @@ void readEnvironment(const QProcessEnvironment &environment, const QList<ServerO
 
     // A misspelt variable would otherwise pass unnoticed. ORDERSTREAM_JWT_SECRET
     // is read by loadJwtKeys(), ORDERSTREAM_BUILD_DIR by the scripts.
+    // The secret, the client commands' token and the build scripts' folder.
     const QStringList known{QStringLiteral("ORDERSTREAM_JWT_SECRET"),
+                            QStringLiteral("ORDERSTREAM_TOKEN"),
                             QStringLiteral("ORDERSTREAM_BUILD_DIR")};
     const QStringList names = environment.keys();
     for (const QString &name : names) {

@@ -55,6 +55,15 @@ int main(int argc, char **argv)
     }
 
     const bool withoutDisplay = needsNoDisplay(argc, argv);
+#if defined(Q_OS_LINUX)
+    // Qt would abort with a message about platform plugins instead.
+    if (!withoutDisplay && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")
+        && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        std::fprintf(stderr, "orderstream: no display for the console (DISPLAY and WAYLAND_DISPLAY "
+                             "are not set); start the server alone with --headless\n");
+        return 1;
+    }
+#endif
     qSetMessagePattern(QStringLiteral(
             "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-debug}debug%{endif}%{if-info}info%{endif}"
             "%{if-warning}warning%{endif}%{if-critical}critical%{endif}%{if-fatal}fatal%{endif} "

@@ -389,7 +389,7 @@ void tst_CommandLine::invalidSettingsNameOrigin_data()
     QTest::newRow("file bad switch")
             << QByteArray("[server]\nno-auth = maybe\n") << QByteArray() << QStringList()
             << QStringLiteral("config file %1, line 2, key no-auth: invalid value \"maybe\"; "
-                              "expected true or false");
+                              "expected true or false (or yes/no, on/off, 1/0)");
     QTest::newRow("file bad origin")
             << QByteArray("[server]\ncors-origin = https://a.example, ftp://b.example\n")
             << QByteArray() << QStringList()

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void invalidOptionsExitWithUsageError();
     void corruptJournalIsReportedAtStartup();
     void helpListsOptions();
+    void consoleWithoutDisplayPointsToHeadless();
     void authIsOnByDefault();
     void tokenCommandNeedsSubject();
     void tokenCommandUsesSavedClaimNames();
@@ -251,6 +252,20 @@ void tst_Headless::helpListsOptions()
     for (const char *option : {"--headless", "--bind", "--port", "--heartbeat-interval", "--journal",
                                "--workers", "--listen-backlog", "--cors-origin"})
         QVERIFY2(help.contains(option), option);
+}
+
+void tst_Headless::consoleWithoutDisplayPointsToHeadless()
+{
+    QProcessEnvironment withoutDisplay = environment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        withoutDisplay.remove(QLatin1String(name));
+    QProcess process;
+    process.setProcessEnvironment(withoutDisplay);
+    process.start(QStringLiteral(ORDERSTREAM_BINARY), {QStringLiteral("--port"), QStringLiteral("0")});
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY(process.readAllStandardError().contains("start the server alone with --headless"));
 }
 
 void tst_Headless::authIsOnByDefault()
