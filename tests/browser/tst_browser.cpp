@@ -1,4 +1,5 @@
 #include "eventstore.h"
+#include "browsertesthelpers.h"
 #include "headlesschromium.h"
 #include "jwtsigner.h"
 #include "orderstreamservice.h"
@@ -10,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -49,29 +49,7 @@ struct PageState
     QList<quint64> resyncIds;
 };
 
-// Chromium's output without the D-Bus connection errors it logs on machines
-// without a D-Bus daemon, which would hide everything else.
-QByteArray withoutDbusErrors(const QByteArray &output)
-{
-    QByteArray filtered;
-    const QList<QByteArray> lines = output.split('\n');
-    for (const QByteArray &line : lines) {
-        if (!line.contains(":ERROR:dbus/"))
-            filtered += line + '\n';
-    }
-    return filtered;
-}
 
-// A fresh HS256 secret of 48 random bytes, above the 32-byte minimum.
-QByteArray makeHs256Secret()
-{
-    QByteArray secret;
-    for (int i = 0; i < 12; ++i) {
-        const quint32 word = QRandomGenerator::system()->generate();
-        secret.append(reinterpret_cast<const char *>(&word), sizeof word);
-    }
-    return secret;
-}
 
 QList<quint64> idRange(quint64 first, quint64 last)
 {
@@ -203,12 +181,7 @@ bool tst_Browser::startService(quint16 port, QString *errorMessage,
 
 QByteArray tst_Browser::signToken(const JwtTokenRequest &request)
 {
-    QString error;
-    const QByteArray token = JwtSigner(m_jwt).sign(request, &error);
-    if (token.isEmpty())
-        qWarning("signing a token for %ls failed: %ls", qUtf16Printable(request.subject),
-                 qUtf16Printable(error));
-    return token;
+    return signTestToken(m_jwt, request);
 }
 
 quint64 tst_Browser::publish(const QString &orderId, const QString &status)
@@ -456,7 +429,7 @@ void tst_Browser::floodOfBadRequestsLeavesStreamAlone()
     QCOMPARE(m_service->snapshot(0, 0).connections, 1);
     QCOMPARE(m_service->store()->readAfter(orderId, 0, 10).events.size(), 4);
     const QByteArray metrics = m_service->metricsText();
-    for (const QByteArray line : {
+    for (const QByteArray &line : {
                  QByteArray(R"(orderstream_http_rejected_total{reason="headers_too_large"} 50)"),
                  QByteArray(R"(orderstream_http_rejected_total{reason="invalid_request"} 100)"),
                  QByteArray(R"(orderstream_http_rejected_total{reason="body_too_large"} 50)"),

@@ -1,3 +1,4 @@
+#include "browsertesthelpers.h"
 #include "headlesschromium.h"
 #include "jwtsigner.h"
 #include "orderstreamservice.h"
@@ -6,7 +7,6 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -35,16 +35,6 @@ const char PageStateExpression[] =
         "problem: document.getElementById('problem').hidden ? '' "
         ": document.getElementById('problem').textContent} : {})";
 
-// A fresh HS256 secret of 48 random bytes, above the 32-byte minimum.
-QByteArray makeHs256Secret()
-{
-    QByteArray secret;
-    for (int i = 0; i < 12; ++i) {
-        const quint32 word = QRandomGenerator::system()->generate();
-        secret.append(reinterpret_cast<const char *>(&word), sizeof word);
-    }
-    return secret;
-}
 
 } // namespace
 
@@ -141,12 +131,7 @@ bool tst_WatchPageBrowser::startService(quint16 port, QString *errorMessage)
 
 QByteArray tst_WatchPageBrowser::signToken(const JwtTokenRequest &request)
 {
-    QString error;
-    const QByteArray token = JwtSigner(m_jwt).sign(request, &error);
-    if (token.isEmpty())
-        qWarning("signing a token for %ls failed: %ls", qUtf16Printable(request.subject),
-                 qUtf16Printable(error));
-    return token;
+    return signTestToken(m_jwt, request);
 }
 
 quint64 tst_WatchPageBrowser::publish(const QString &orderId, const QByteArray &body)
