@@ -333,7 +333,8 @@ bool ScreenshotScenario::showTab(int tab, QString *errorMessage)
 
     const char *tableName = nullptr;
     switch (MainWindow::CentreTab(tab)) {
-    case MainWindow::EventsTab: return true;
+    case MainWindow::EventsTab:
+    case MainWindow::ClusterTab: return true;
     case MainWindow::ConnectionsTab: tableName = "connectionsTable"; break;
     case MainWindow::ReconnectionsTab: tableName = "reconnectionsTable"; break;
     case MainWindow::HistoryTab: tableName = "historyTable"; break;
