@@ -43,8 +43,8 @@ int main(int argc, char **argv)
             QStringLiteral("WIDTHxHEIGHT"), QStringLiteral("1600x900"));
     const QCommandLineOption tabOption(
             QStringLiteral("tab"),
-            QStringLiteral("Centre tab to show: events, connections, reconnections or history "
-                           "(default: events)."),
+            QStringLiteral("Centre tab to show: events, connections, reconnections, history or "
+                           "cluster (default: events)."),
             QStringLiteral("name"), QStringLiteral("events"));
     parser.addOption(outputOption);
     parser.addOption(sizeOption);
@@ -52,7 +52,8 @@ int main(int argc, char **argv)
     parser.process(app);
 
     const QStringList tabNames{QStringLiteral("events"), QStringLiteral("connections"),
-                               QStringLiteral("reconnections"), QStringLiteral("history")};
+                               QStringLiteral("reconnections"), QStringLiteral("history"),
+                               QStringLiteral("cluster")};
     const qsizetype tabIndex = tabNames.indexOf(parser.value(tabOption));
     if (tabIndex < 0) {
         std::fprintf(stderr, "orderstream_screenshot: invalid --tab '%s'; expected one of %s\n",
