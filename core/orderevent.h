@@ -17,10 +17,10 @@ struct OrderEvent
     QJsonObject details;
     QDateTime time;
     QString source;
-    // Who published the event: the token's subject for the HTTP API, the
+    // The publisher's name: the token's subject for the HTTP API, the
     // operating system user for the console, the channel for ingest.
     QString publisher;
-    // Set when the publisher asked to skip the lifecycle's transition check.
+    // Set when the publisher requested to skip the lifecycle's transition check.
     bool lifecycleOverride = false;
     // Identifies an upstream delivery (for ingest, channel and replay id). The
     // store keeps each key once, so a repeated delivery adds no second event.
