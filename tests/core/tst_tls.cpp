@@ -144,6 +144,7 @@ private Q_SLOTS:
     void cleanup();
 
     void curlStreamReceivesEvent();
+    void clientCommandTrustsCacert();
     void qsslSocketStreamReceivesEvents();
     void plainHttpOnTlsPortIsRejected();
     void tlsStreamThatNeverReadsIsDropped();
@@ -213,6 +214,38 @@ int tst_Tls::publish(const QByteArray &orderId, const QByteArray &status)
                                                 "/orders/" + orderId + "/events",
                                                 R"({"status":")" + status + R"("})");
     return response.status;
+}
+
+void tst_Tls::clientCommandTrustsCacert()
+{
+    const auto runPublish = [this](const QStringList &extraArguments) {
+        QProcess process;
+        QStringList arguments{QStringLiteral("publish"), QStringLiteral("TLS-CLI"),
+                              QStringLiteral("--status"), QStringLiteral("Activating"),
+                              QStringLiteral("--server"),
+                              QStringLiteral("https://127.0.0.1:%1").arg(m_port),
+                              // Authentication is off; the token only spares the client
+                              // from signing one with a secret file.
+                              QStringLiteral("--token"), QStringLiteral("unused")};
+        process.start(QStringLiteral(ORDERSTREAM_BINARY), arguments + extraArguments);
+        if (!process.waitForFinished(20000))
+            return std::make_pair(-1, QByteArray());
+        const QByteArray output = process.readAllStandardOutput() + process.readAllStandardError();
+        return std::make_pair(process.exitCode(), output);
+    };
+
+    // The self-signed certificate is not trusted without --cacert.
+    const auto untrusted = runPublish({});
+    QCOMPARE(untrusted.first, 1);
+    QVERIFY2(untrusted.second.contains("SSL"), untrusted.second.constData());
+
+    const auto trusted = runPublish({QStringLiteral("--cacert"), m_certificatePath});
+    QCOMPARE(trusted.first, 0);
+    QCOMPARE(trusted.second.trimmed(), QByteArray("1"));
+
+    const auto missing = runPublish({QStringLiteral("--cacert"), m_dir.filePath(QStringLiteral("none.pem"))});
+    QCOMPARE(missing.first, 2);
+    QVERIFY2(missing.second.contains("no PEM certificate"), missing.second.constData());
 }
 
 void tst_Tls::curlStreamReceivesEvent()
