@@ -69,6 +69,15 @@ int failure(const QString &command, const QString &message)
     return ExitFailure;
 }
 
+// Gives parser the command's description, --help and the command itself as
+// its first positional argument.
+void describeCommand(QCommandLineParser &parser, const QString &command, const QString &description)
+{
+    parser.setApplicationDescription(description);
+    parser.addHelpOption();
+    parser.addPositionalArgument(command, ClientCommands::tr("The command."));
+}
+
 // Parses arguments, printing help and exiting for --help. Returns the exit
 // status for a usage error, or nullopt when the command may go on.
 std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
@@ -166,12 +175,10 @@ int runPublish(const QStringList &arguments)
 {
     const QString command = QStringLiteral("publish");
     QCommandLineParser parser;
-    parser.setApplicationDescription(ClientCommands::tr(
+    describeCommand(parser, command, ClientCommands::tr(
             "Publishes one event of an order and prints its id.\n"
             "Example: orderstream publish 8015g000001AbCdAAK --status Activating "
             "--stage Activating --message \"Provisioning started\""));
-    parser.addHelpOption();
-    parser.addPositionalArgument(command, ClientCommands::tr("The command."));
     parser.addPositionalArgument(QStringLiteral("order"), ClientCommands::tr("The order id."));
     const QCommandLineOption status(QStringLiteral("status"),
                                     ClientCommands::tr("The status shown to customers (required)."),
@@ -253,13 +260,11 @@ int runWatch(const QStringList &arguments)
 {
     const QString command = QStringLiteral("watch");
     QCommandLineParser parser;
-    parser.setApplicationDescription(ClientCommands::tr(
+    describeCommand(parser, command, ClientCommands::tr(
             "Prints the events of an order as they arrive, one line each: time, event id, stage, "
             "status and message. Reconnects after a dropped connection and resumes after the "
             "last event seen. Stops when the server ends the stream of a finished order.\n"
             "Example: orderstream watch 8015g000001AbCdAAK"));
-    parser.addHelpOption();
-    parser.addPositionalArgument(command, ClientCommands::tr("The command."));
     parser.addPositionalArgument(QStringLiteral("order"), ClientCommands::tr("The order id."));
     const QCommandLineOption lastEventId(QStringLiteral("last-event-id"),
                                          ClientCommands::tr("Start after event <id>: the server "
@@ -329,13 +334,11 @@ int runSimulate(const QStringList &arguments)
 {
     const QString command = QStringLiteral("simulate");
     QCommandLineParser parser;
-    parser.setApplicationDescription(ClientCommands::tr(
+    describeCommand(parser, command, ClientCommands::tr(
             "Drives orders through the lifecycle by publishing their events, then prints a "
             "summary. The same seed gives the same orders, events and failures.\n"
             "Example: orderstream simulate --orders 50 --delay 100-500 --failure-rate 0.2 "
             "--seed 7"));
-    parser.addHelpOption();
-    parser.addPositionalArgument(command, ClientCommands::tr("The command."));
     const SimulationSettings defaults;
     const QCommandLineOption orders(QStringLiteral("orders"),
                                     ClientCommands::tr("Generate <n> orders named after --prefix "

@@ -46,13 +46,6 @@ QByteArray buildStreamPreamble(int retryMs, const HttpHeaders &extraHeaders = {}
     return head + SseFrame::encodeRetry(retryMs);
 }
 
-QString clientAddress(const QHostAddress &address)
-{
-    bool isMappedIpv4 = false;
-    const quint32 ipv4 = address.toIPv4Address(&isMappedIpv4);
-    return isMappedIpv4 ? QHostAddress(ipv4).toString() : address.toString();
-}
-
 // Splits a percent-encoded path into decoded segments. "/orders/A1/events"
 // gives ["orders", "A1", "events"]; a trailing slash gives a trailing empty
 // segment, so "/healthz/" matches no route.
@@ -512,12 +505,12 @@ QString OrderHttpServer::clientOf(const QHttpServerRequest &request, const QHost
         return false;
     };
     // A dual-stack socket reports IPv4 peers as mapped IPv6 addresses.
-    const QHostAddress plainPeer(clientAddress(peer));
+    const QHostAddress plainPeer(GuardedTcpServer::clientAddress(peer));
     if (m_config.trustedProxies.isEmpty() || !isTrustedProxy(plainPeer))
         return plainPeer.toString();
 
     // Each proxy appends the address it received the request from, so the
-    // rightmost entry that is not a trusted proxy is the client; entries to
+    // rightmost entry that is not a trusted proxy is the client. Entries to
     // its left come from the client and may be forged.
     const QList<QByteArray> hops = request.value("x-forwarded-for").split(',');
     for (auto it = hops.crbegin(); it != hops.crend(); ++it) {
@@ -525,9 +518,9 @@ QString OrderHttpServer::clientOf(const QHttpServerRequest &request, const QHost
         if (hop.isNull())
             break;
         if (!isTrustedProxy(hop))
-            return clientAddress(hop);
+            return GuardedTcpServer::clientAddress(hop);
     }
-    return clientAddress(peer);
+    return plainPeer.toString();
 }
 
 void OrderHttpServer::reject(const QHttpServerRequest &request, QTcpSocket *socket,
