@@ -124,7 +124,7 @@ public:
     virtual QList<OrderSummary> orderSummaries() = 0;
     virtual std::optional<OrderSummary> orderSummary(const QString &orderId) = 0;
 
-    // The highest id assigned so far, as far as this instance knows.
+    // The highest id assigned so far that this instance has seen.
     virtual quint64 lastEventId() const = 0;
     // Bytes the store occupies: the database files, or Redis's used memory.
     virtual qint64 sizeBytes() const = 0;

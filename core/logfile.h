@@ -5,7 +5,7 @@
 #include <QMutex>
 #include <QString>
 
-// Where and how much a LogFile writes.
+// The file and the size limits of a LogFile.
 struct LogFileConfig
 {
     static constexpr qint64 DefaultMaxSizeBytes = 10 * 1024 * 1024;

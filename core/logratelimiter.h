@@ -40,7 +40,7 @@ public:
     bool allow(const QByteArray &key, const QByteArray &category, const QString &message,
                qint64 nowMs, Suppressed *ended);
 
-    // Returns and forgets the suppressed messages of every window that has
+    // Returns and clears the suppressed messages of every window that has
     // ended by nowMs, so that a burst that stopped is still reported.
     QList<Suppressed> takeEnded(qint64 nowMs);
 

@@ -108,7 +108,7 @@ private:
     // Ends Qt's and the connection guard's part in a connection that became
     // a stream.
     void releaseFromQt(QTcpSocket *socket);
-    // Publishes event and, once the store answered, responds with 202, 200
+    // Publishes event and, once the store has replied, responds with 202, 200
     // for a repeated ingest delivery, 503 or 500; or rejects it at once.
     void publishAndRespond(OrderEvent event, Route route, const QHttpServerRequest &request,
                            QTcpSocket *socket);

@@ -80,7 +80,7 @@ public:
     OrderHub &operator=(const OrderHub &) = delete;
 
     // Loads the orders' last states and the newest events from the store,
-    // then asks the store to deliver every event stored from now on.
+    // then starts the store's delivery of every event stored from now on.
     void loadFromStore();
 
     // Sets the lifecycle that publish() checks. Call before loadFromStore().

@@ -66,7 +66,7 @@ public:
     // returns it. Thread-safe.
     QByteArray metricsText() const;
 
-    // How the event store is doing, for the console's status bar. Thread-safe.
+    // The event store's state, for the console's status bar. Thread-safe.
     struct StoreStatus
     {
         // False for the SQLite journal, true for Redis.

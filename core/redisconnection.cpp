@@ -137,7 +137,7 @@ QString RedisConnection::takeContextError()
     if (m_context && m_context->err == REDIS_ERR_EOF)
         message = QStringLiteral("the server closed the connection");
     else if (m_context && m_context->err == REDIS_ERR_IO && message.contains(QLatin1String("temporarily unavailable")))
-        message = QStringLiteral("no answer within %1 ms").arg(m_timeoutMs);
+        message = QStringLiteral("no reply within %1 ms").arg(m_timeoutMs);
     disconnect();
     return message;
 }

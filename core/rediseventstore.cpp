@@ -535,8 +535,9 @@ void RedisEventStore::sendBatch(RedisConnection &connection, std::deque<PendingA
     QString error;
     const std::vector<RedisReplyPtr> replies = connection.pipeline(commands, &error);
     if (replies.empty()) {
-        // Some of these may be stored; their publishers get an error and
-        // retry, which may store an event twice but never loses one.
+        // Redis may have stored some of these before the connection broke.
+        // Their publishers get an error and may retry, which can store an
+        // event twice, but no acknowledged event is missing.
         m_appendScriptSha.clear();
         setLinkState(m_writerUp, false, error);
         failBatch(batch, error);

@@ -120,7 +120,7 @@ publish() {
         sed -n 's/.*"id":\([0-9]*\).*/\1/p'
 }
 count_events() { grep -c '^event: order.update' "$1" 2>/dev/null || true; }
-# Waits up to 10 s until file holds count events.
+# Waits up to 10 s until file contains count events.
 wait_for_events() {
     local file=$1 count=$2
     for _ in $(seq 1 100); do

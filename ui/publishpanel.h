@@ -71,7 +71,7 @@ public:
     int allowedStageTemplateCount() const { return m_allowedTemplateCount; }
 
     // Sends the draft to the service if it is valid and the server runs.
-    // When the lifecycle forbids the draft's stage, asks first whether to
+    // When the lifecycle forbids the draft's stage, first requests confirmation to
     // publish it as an override.
     void publish();
 

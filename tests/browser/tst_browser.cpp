@@ -396,7 +396,7 @@ void tst_Browser::floodOfBadRequestsLeavesStreamAlone()
 
     // 250 connections, 50 of each kind, none with a token: headers over the
     // limit, a NUL byte in the request line, a body over 64 KiB, no HTTP at
-    // all, and a request that never completes. The server answers or drops
+    // all, and a request that never completes. The server responds to or drops
     // every one of them.
     const QList<QByteArray> kinds = {
         "GET /orders/F1/events HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(4096, 'a') + "\r\n\r\n",

@@ -179,7 +179,7 @@ void tst_Cluster::outageKeepsStreamsAndAnswers503()
     m_redis->stop();
 
     // The first publish after the stop may still be sent and fail; from then
-    // on the instance knows Redis is gone. No publish is acknowledged.
+    // on the instance treats Redis as unreachable. No publish is acknowledged.
     QVERIFY(QTest::qWaitFor([&] {
         int status = 0;
         publish(a->port(), "ORD-9", "during", &status);

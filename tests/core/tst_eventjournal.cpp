@@ -796,7 +796,7 @@ void tst_EventJournal::openMigratesVersion1File()
         QVERIFY(results.at(1).duplicate);
     }
 
-    // The file now says version 2, and opens again without migrating.
+    // The file now records version 2, and opens again without migrating.
     const QString name = QStringLiteral("tst_eventjournal.version");
     QString version;
     {

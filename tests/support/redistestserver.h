@@ -5,7 +5,7 @@
 
 // A redis-server child process on 127.0.0.1 for tests, with its data in a
 // folder the test owns. It writes every change to its append-only file
-// before answering, so a restart keeps what it acknowledged.
+// before replying, so a restart keeps what it acknowledged.
 class RedisTestServer
 {
 public:
